@@ -1,0 +1,122 @@
+package io.rocksdbjnode;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import java.nio.file.Path;
+import java.util.List;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteOptions;
+
+/** The database requests: open, close, put, get, delete, destroy, count. */
+final class DbOps {
+    private final HandleTable table;
+    private final PathGuard guard;
+
+    DbOps(HandleTable table, PathGuard guard) {
+        this.table = table;
+        this.guard = guard;
+    }
+
+    void register(Routes routes) {
+        routes.add("open", 2, Routes.Pool.LONG, this::open)
+                .add("close", 1, Routes.Pool.LONG, this::close)
+                .add("put", 4, Routes.Pool.QUICK, this::put)
+                .add("get", 3, Routes.Pool.QUICK, this::get)
+                .add("delete", 3, Routes.Pool.QUICK, this::delete)
+                .add("count", 1, Routes.Pool.QUICK, this::count)
+                .add("destroy", 2, Routes.Pool.LONG, this::destroy);
+    }
+
+    /** {@code {open, Path, Opts}} -> {@code {ok, Db} | {error, {db_open, Text}}}. */
+    OtpErlangObject open(Request r) throws RequestException {
+        Path path = guard.resolve(r.arg(0), "path");
+        List<Option> opts = Option.parse(r.arg(1), "options");
+        Ownership ownership = Ownership.extract(opts, r.from());
+        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
+        RocksDB db;
+        try {
+            db = spec.readOnly()
+                    ? RocksDB.openReadOnly(spec.options(), path.toString())
+                    : RocksDB.open(spec.options(), path.toString());
+        } catch (RocksDBException e) {
+            spec.options().close();
+            throw RequestException.text("db_open", Statuses.text(e));
+        }
+        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, spec.options(), path));
+        return Terms.ok(h.ref());
+    }
+
+    OtpErlangObject close(Request r) throws RequestException {
+        DbHandle h = table.db(r.arg(0));
+        if (!table.close(h)) {
+            throw RequestException.badarg(Terms.tuple(Terms.atom("closed_handle"), h.ref()));
+        }
+        return Terms.OK;
+    }
+
+    OtpErlangObject put(Request r) throws RequestException {
+        DbHandle h = table.db(r.arg(0));
+        byte[] key = Terms.bytes(r.arg(1), "key");
+        byte[] value = Terms.bytes(r.arg(2), "value");
+        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(3), "write_options"));
+                Handle.Lease l = h.lease()) {
+            h.db().put(w, key, value);
+            return Terms.OK;
+        } catch (RocksDBException e) {
+            throw RequestException.text("error", Statuses.text(e));
+        }
+    }
+
+    OtpErlangObject get(Request r) throws RequestException {
+        DbHandle h = table.db(r.arg(0));
+        byte[] key = Terms.bytes(r.arg(1), "key");
+        try (ReadOptions ro = OptionsMapping.readOptions(Option.parse(r.arg(2), "read_options"));
+                Handle.Lease l = h.lease()) {
+            byte[] v = h.db().get(ro, key);
+            return v == null ? Terms.atom("not_found") : Terms.ok(Terms.binary(v));
+        } catch (RocksDBException e) {
+            throw RequestException.text("error", Statuses.text(e));
+        }
+    }
+
+    OtpErlangObject delete(Request r) throws RequestException {
+        DbHandle h = table.db(r.arg(0));
+        byte[] key = Terms.bytes(r.arg(1), "key");
+        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(2), "write_options"));
+                Handle.Lease l = h.lease()) {
+            h.db().delete(w, key);
+            return Terms.OK;
+        } catch (RocksDBException e) {
+            throw RequestException.text("error", Statuses.text(e));
+        }
+    }
+
+    /** {@code {count, Db}} -> the estimate-num-keys property, a bare integer as in erlang-rocksdb. */
+    OtpErlangObject count(Request r) throws RequestException {
+        DbHandle h = table.db(r.arg(0));
+        try (Handle.Lease l = h.lease()) {
+            return Terms.integer(h.db().getLongProperty("rocksdb.estimate-num-keys"));
+        } catch (RocksDBException e) {
+            throw RequestException.text("error", Statuses.text(e));
+        }
+    }
+
+    /** {@code {destroy, Path, Opts}}: refused while a DB open on this node uses the directory. */
+    OtpErlangObject destroy(Request r) throws RequestException {
+        Path path = guard.resolve(r.arg(0), "path");
+        List<Option> opts = Option.parse(r.arg(1), "options");
+        Ownership.extract(opts, r.from());
+        if (table.dbOverlapping(path).isPresent()) {
+            throw RequestException.error(Terms.tuple(Terms.atom("db_in_use"), r.arg(0)));
+        }
+        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
+        try (Options o = spec.options()) {
+            RocksDB.destroyDB(path.toString(), o);
+            return Terms.OK;
+        } catch (RocksDBException e) {
+            throw RequestException.text("error", Statuses.text(e));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.rocksdbjnode;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+
+/**
+ * A native RocksDB object held in the {@link HandleTable} under a node-minted reference.
+ *
+ * <p>rocksdbjni crashes the JVM when a closed native object is used, so every operation runs
+ * inside a {@link Lease}: {@link #close()} first refuses new leases, then waits for the leases in
+ * flight to end, and only then frees the native object. A lease can therefore never see a freed
+ * object, whatever the interleaving.
+ */
+abstract class Handle {
+    /** A use of the handle's native object; closing it ends the use. */
+    interface Lease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    enum Kind {
+        DB("db"),
+        BACKUP_ENGINE("backup_engine");
+
+        final String atom;
+
+        Kind(String atom) {
+            this.atom = atom;
+        }
+    }
+
+    private final OtpErlangRef ref;
+    private final Kind kind;
+    private OtpErlangPid owner;
+    private OtpErlangPid heir;
+    private OtpErlangObject heirData;
+    private int leases;
+    private boolean closing;
+    private boolean closed;
+
+    Handle(OtpErlangRef ref, Kind kind, Ownership ownership) {
+        this.ref = ref;
+        this.kind = kind;
+        this.owner = ownership.owner();
+        this.heir = ownership.heir();
+        this.heirData = ownership.heirData();
+    }
+
+    final OtpErlangRef ref() {
+        return ref;
+    }
+
+    final Kind kind() {
+        return kind;
+    }
+
+    final synchronized OtpErlangPid owner() {
+        return owner;
+    }
+
+    final synchronized void setOwner(OtpErlangPid newOwner) {
+        owner = newOwner;
+    }
+
+    final synchronized void setHeir(OtpErlangPid newHeir, OtpErlangObject data) {
+        heir = newHeir;
+        heirData = data;
+    }
+
+    final synchronized OtpErlangPid heir() {
+        return heir;
+    }
+
+    final synchronized OtpErlangObject heirData() {
+        return heirData;
+    }
+
+    /** Starts a use of the native object; fails with {@code closed_handle} once closing began. */
+    final Lease lease() throws RequestException {
+        synchronized (this) {
+            if (closing) {
+                throw RequestException.badarg(Terms.tuple(Terms.atom("closed_handle"), ref));
+            }
+            leases++;
+        }
+        return this::release;
+    }
+
+    private synchronized void release() {
+        leases--;
+        if (leases == 0) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Closes the native object once no lease is in flight. Idempotent: a second caller waits for
+     * the first to finish. Returns true for the call that did the closing.
+     */
+    final boolean close() {
+        synchronized (this) {
+            if (closing) {
+                awaitClosed();
+                return false;
+            }
+            closing = true;
+        }
+        beforeClose();
+        synchronized (this) {
+            boolean interrupted = false;
+            while (leases > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            closeNative();
+        } finally {
+            synchronized (this) {
+                closed = true;
+                notifyAll();
+            }
+        }
+        return true;
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (!closed) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Called once closing has begun and before waiting for leases: a chance to cut long work short. */
+    void beforeClose() {}
+
+    /** Frees the native objects; runs once, with no lease in flight. */
+    abstract void closeNative();
+}

@@ -1,0 +1,137 @@
+package io.rocksdbjnode;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Maps node-minted references to open DBs and backup engines. A lookup of a reference the node
+ * never minted, one already closed, or one of the wrong kind fails with a {@code badarg} reply.
+ * Removing an entry comes before closing its native object, so no new request can reach a
+ * handle that is being closed.
+ */
+final class HandleTable {
+    /** How many closed references are remembered to tell "closed" from "unknown". */
+    private static final int CLOSED_MEMORY = 100_000;
+
+    private final Map<OtpErlangRef, Handle> live = new ConcurrentHashMap<>();
+    private final Set<OtpErlangRef> closed = Collections.newSetFromMap(
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<OtpErlangRef, Boolean> eldest) {
+                    return size() > CLOSED_MEMORY;
+                }
+            }));
+    private final Supplier<OtpErlangRef> mint;
+
+    HandleTable(Supplier<OtpErlangRef> mint) {
+        this.mint = mint;
+    }
+
+    /** Mints a reference, builds the handle for it and makes it visible to requests. */
+    <H extends Handle> H add(Function<OtpErlangRef, H> make) {
+        H handle = make.apply(mint.get());
+        live.put(handle.ref(), handle);
+        return handle;
+    }
+
+    Handle lookup(OtpErlangObject term, String argName) throws RequestException {
+        OtpErlangRef ref = Terms.ref(term, argName);
+        Handle h = live.get(ref);
+        if (h != null) {
+            return h;
+        }
+        String why = closed.contains(ref) ? "closed_handle" : "unknown_handle";
+        throw RequestException.badarg(Terms.tuple(Terms.atom(why), ref));
+    }
+
+    DbHandle db(OtpErlangObject term) throws RequestException {
+        return kind(lookup(term, "db"), DbHandle.class, Handle.Kind.DB);
+    }
+
+    BackupEngineHandle engine(OtpErlangObject term) throws RequestException {
+        return kind(lookup(term, "backup_engine"), BackupEngineHandle.class, Handle.Kind.BACKUP_ENGINE);
+    }
+
+    private static <H extends Handle> H kind(Handle h, Class<H> type, Handle.Kind kind) throws RequestException {
+        if (type.isInstance(h)) {
+            return type.cast(h);
+        }
+        throw RequestException.badarg(Terms.tuple(Terms.atom("wrong_handle_kind"), h.ref(), Terms.atom(kind.atom)));
+    }
+
+    /**
+     * Takes the handle out of the table and closes it (waiting for its requests in flight).
+     * Returns false when another caller had already taken it out.
+     */
+    boolean close(Handle h) {
+        if (live.remove(h.ref(), h)) {
+            closed.add(h.ref());
+            h.close();
+            return true;
+        }
+        return false;
+    }
+
+    /** The open DB whose directory is {@code dir} or lies inside it, or contains it. */
+    Optional<DbHandle> dbOverlapping(Path dir) {
+        for (Handle h : live.values()) {
+            if (h instanceof DbHandle d && (d.path().startsWith(dir) || dir.startsWith(d.path()))) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The open DB at exactly {@code dir}, if any. */
+    Optional<DbHandle> dbAt(Path dir) {
+        for (Handle h : live.values()) {
+            if (h instanceof DbHandle d && d.path().equals(dir)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+
+    List<Handle> ownedBy(OtpErlangPid pid) {
+        List<Handle> out = new ArrayList<>();
+        for (Handle h : live.values()) {
+            if (pid.equals(h.owner())) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** Handles whose owner lives on the Erlang node {@code node}. */
+    List<Handle> ownedOnNode(String node) {
+        List<Handle> out = new ArrayList<>();
+        for (Handle h : live.values()) {
+            if (node.equals(h.owner().node())) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    List<Handle> all() {
+        return new ArrayList<>(live.values());
+    }
+
+    int size() {
+        return live.size();
+    }
+}

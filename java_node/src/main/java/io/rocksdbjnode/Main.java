@@ -1,0 +1,133 @@
+package io.rocksdbjnode;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: validates the settings, starts the node, serves until stopped. */
+@Command(name = "rocksdb-jnode", mixinStandardHelpOptions = true, version = "rocksdb_jnode 0.1.0",
+        description = "Serves RocksDB and its backup engine to Erlang nodes over Erlang distribution.",
+        sortOptions = false)
+public final class Main implements Callable<Integer> {
+    static final String COOKIE_ENV = "ROCKSDB_JNODE_COOKIE";
+
+    @Option(names = "--name", paramLabel = "NODE",
+            description = "Node name, name@host; a bare name gets @127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    String name = "rocksdb_jnode@127.0.0.1";
+
+    @Option(names = "--cookie", paramLabel = "COOKIE",
+            description = "Distribution cookie. Without it: $" + COOKIE_ENV + ", then ~/.erlang.cookie; "
+                    + "the node refuses to start without one.")
+    String cookie;
+
+    @Option(names = "--mailbox", paramLabel = "NAME", description = "Registered mailbox name (default: ${DEFAULT-VALUE}).")
+    String mailbox = "rocksdb";
+
+    @Option(names = "--listen", paramLabel = "ADDRESS",
+            description = "Address the distribution port listens on (default: ${DEFAULT-VALUE}, loopback only).")
+    String listen = "127.0.0.1";
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "Confine every path in every request to DIR (repeatable). Without it, no confinement.")
+    List<Path> roots = new ArrayList<>();
+
+    @Option(names = "--quick-threads", paramLabel = "N",
+            description = "Threads for quick requests: put, get, delete, count, get_backup_info (default: ${DEFAULT-VALUE}).")
+    int quickThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+    @Option(names = "--long-threads", paramLabel = "N",
+            description = "Threads for long requests: open, close, backups, restores, verification (default: ${DEFAULT-VALUE}).")
+    int longThreads = 32;
+
+    public static void main(String[] args) {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("rocksdb-jnode: " + ex.getMessage() + " (see --help)");
+            err.flush();
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            PrintWriter err = c.getErr();
+            err.println("rocksdb-jnode: " + ex.getMessage());
+            err.flush();
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        int code = cl.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = config();
+        NodeServer server;
+        try {
+            server = new NodeServer(config);
+        } catch (IOException e) {
+            throw new IOException("cannot start node " + config.nodeName() + ": " + e.getMessage()
+                    + " (is epmd running? `epmd -daemon` starts it)", e);
+        }
+        // SIGTERM and the stop request both end here: a graceful stop, then exit status 0.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdown();
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }, "rocksdb-shutdown"));
+        System.out.printf("rocksdb_jnode listening on %s:%d (%s), mailbox %s, roots %s%n",
+                config.listen().getHostAddress(), server.port(),
+                config.listen().isLoopbackAddress() ? "loopback only" : "reachable from other hosts",
+                config.mailbox(), config.roots().isEmpty() ? "none (no confinement)" : config.roots());
+        System.out.println("rocksdb_jnode ready " + server.nodeName());
+        System.out.flush();
+        server.serve();
+        return 0;
+    }
+
+    NodeConfig config() throws IOException {
+        String cookieValue = resolveCookie();
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(listen);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--listen " + listen + ": unknown address");
+        }
+        String nodeName = name.contains("@") ? name : name + "@127.0.0.1";
+        for (Path r : roots) {
+            if (!Files.isDirectory(r)) {
+                throw new IllegalArgumentException("--root " + r + ": not a directory");
+            }
+        }
+        return new NodeConfig(nodeName, cookieValue, mailbox, address, roots, quickThreads, longThreads);
+    }
+
+    private String resolveCookie() throws IOException {
+        if (cookie != null && !cookie.isBlank()) {
+            return cookie;
+        }
+        String env = System.getenv(COOKIE_ENV);
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Path file = Path.of(System.getProperty("user.home"), ".erlang.cookie");
+        if (Files.isReadable(file)) {
+            String c = Files.readString(file, StandardCharsets.ISO_8859_1).trim();
+            if (!c.isEmpty()) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no cookie: give --cookie, set $" + COOKIE_ENV + ", or create " + file);
+    }
+}

@@ -1,0 +1,257 @@
+package io.rocksdbjnode;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import com.ericsson.otp.erlang.OtpMbox;
+import com.ericsson.otp.erlang.OtpMsg;
+import com.ericsson.otp.erlang.OtpNode;
+import com.ericsson.otp.erlang.OtpNodeStatus;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.rocksdb.RocksDB;
+
+/**
+ * The node: one registered mailbox speaking the {@code gen_server} call protocol. The mailbox
+ * thread only decodes and dispatches; requests run on two pools (see {@link Routes.Pool}), so a
+ * backup never holds up a {@code get}. Anything that is not a call is logged and dropped, and no
+ * request can end the node: every failure becomes an {@code {error, ...}} reply.
+ */
+final class NodeServer {
+    private static final Logger LOG = Logger.getLogger(NodeServer.class.getName());
+    private static final OtpErlangAtom GEN_CALL = Terms.atom("$gen_call");
+
+    private final NodeConfig config;
+    private final OtpNode node;
+    private final OtpMbox mbox;
+    private final HandleTable table;
+    private final Routes routes = new Routes();
+    private final OwnershipOps ownership;
+    private final ThreadPoolExecutor quick;
+    private final ThreadPoolExecutor slow;
+    private final Object stateLock = new Object();
+    private volatile boolean accepting = true;
+    private boolean stopped;
+
+    NodeServer(NodeConfig config) throws IOException {
+        RocksDB.loadLibrary();
+        this.config = config;
+        this.node = new OtpNode(config.nodeName(), config.cookie(), 0, new BoundTransportFactory(config.listen()));
+        this.mbox = node.createMbox(config.mailbox());
+        if (mbox == null) {
+            node.close();
+            throw new IOException("mailbox name " + config.mailbox() + " is taken");
+        }
+        this.table = new HandleTable(node::createRef);
+        PathGuard guard = new PathGuard(config.roots());
+        new DbOps(table, guard).register(routes);
+        new BackupOps(table, guard).register(routes);
+        this.ownership = new OwnershipOps(table, this::send);
+        ownership.register(routes);
+        this.quick = pool("rocksdb-quick", config.quickThreads());
+        this.slow = pool("rocksdb-long", config.longThreads());
+        node.registerStatusHandler(new OtpNodeStatus() {
+            @Override
+            public void remoteStatus(String peer, boolean up, Object info) {
+                if (!up) {
+                    LOG.info(() -> "node " + peer + " disconnected; closing what its processes owned");
+                    submit(slow, () -> ownership.nodeDown(peer));
+                }
+            }
+        });
+    }
+
+    String nodeName() {
+        return node.node();
+    }
+
+    int port() {
+        return node.port();
+    }
+
+    /** Serves requests until {@link #shutdown()}. */
+    void serve() {
+        while (accepting) {
+            OtpMsg msg;
+            try {
+                msg = mbox.receiveMsg(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "mailbox receive failed", e);
+                continue;
+            }
+            if (msg != null) {
+                dispatch(msg);
+            }
+        }
+    }
+
+    private void dispatch(OtpMsg msg) {
+        OtpErlangObject term;
+        try {
+            term = msg.getMsg();
+        } catch (Exception | StackOverflowError e) {
+            LOG.warning(() -> "dropped a message that could not be decoded: " + e);
+            return;
+        }
+        if (!(term instanceof OtpErlangTuple call) || call.arity() != 3 || !GEN_CALL.equals(call.elementAt(0))
+                || !(call.elementAt(1) instanceof OtpErlangTuple from) || from.arity() != 2
+                || !(from.elementAt(0) instanceof OtpErlangPid pid)) {
+            LOG.warning(() -> "dropped a message that is not a gen_server call: " + abbreviate(term));
+            return;
+        }
+        OtpErlangObject tag = from.elementAt(1);
+        OtpErlangObject req = call.elementAt(2);
+        String name;
+        OtpErlangObject[] args;
+        if (Terms.atomName(req) != null) {
+            name = Terms.atomName(req);
+            args = new OtpErlangObject[0];
+        } else if (req instanceof OtpErlangTuple t && t.arity() >= 1 && Terms.atomName(t.elementAt(0)) != null) {
+            name = Terms.atomName(t.elementAt(0));
+            args = Arrays.copyOfRange(t.elements(), 1, t.arity());
+        } else {
+            reply(pid, tag, Terms.tuple(Terms.ERROR, Terms.atom("bad_request")));
+            return;
+        }
+        Request r = new Request(pid, tag, name, args);
+        if (name.equals("ping") && args.length == 0) {
+            reply(pid, tag, Terms.atom("pong"));
+            return;
+        }
+        if (name.equals("stop") && args.length == 0) {
+            reply(pid, tag, Terms.OK);
+            Thread t = new Thread(() -> System.exit(0), "rocksdb-stop");
+            t.start();
+            return;
+        }
+        Routes.Route route;
+        try {
+            route = routes.find(name, args.length);
+        } catch (RequestException e) {
+            reply(pid, tag, e.reply());
+            return;
+        }
+        if (!accepting) {
+            reply(pid, tag, Terms.tuple(Terms.ERROR, Terms.atom("shutting_down")));
+            return;
+        }
+        ExecutorService pool = route.pool() == Routes.Pool.QUICK ? quick : slow;
+        if (!submit(pool, () -> reply(pid, tag, run(route, r)))) {
+            reply(pid, tag, Terms.tuple(Terms.ERROR, Terms.atom("shutting_down")));
+        }
+    }
+
+    private static OtpErlangObject run(Routes.Route route, Request r) {
+        try {
+            return route.handler().handle(r);
+        } catch (RequestException e) {
+            return e.reply();
+        } catch (Exception | StackOverflowError | AssertionError e) {
+            LOG.log(Level.SEVERE, "request " + r.name() + " failed unexpectedly", e);
+            return Terms.tuple(Terms.ERROR, Terms.tuple(Terms.atom("internal"), Terms.charlist(String.valueOf(e))));
+        }
+    }
+
+    private void reply(OtpErlangPid to, OtpErlangObject tag, OtpErlangObject reply) {
+        send(to, Terms.tuple(tag, reply));
+    }
+
+    /** OtpMbox.send swallows failures, so a failure here is logged and otherwise ignored. */
+    private void send(OtpErlangPid to, OtpErlangObject msg) {
+        try {
+            mbox.send(to, msg);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not send to " + to, e);
+        }
+    }
+
+    private static boolean submit(ExecutorService pool, Runnable task) {
+        try {
+            pool.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private static ThreadPoolExecutor pool(String name, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        p.allowCoreThreadTimeOut(true);
+        return p;
+    }
+
+    /**
+     * Graceful stop, idempotent: stop taking requests, cut running backups short (they reply
+     * {@code {error, incomplete}}), let the requests in flight finish, then close every engine and
+     * every DB, and the node.
+     */
+    void shutdown() {
+        synchronized (stateLock) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        accepting = false;
+        LOG.info("stopping: no new requests; finishing those in flight");
+        List<Handle> handles = table.all();
+        for (Handle h : handles) {
+            if (h instanceof BackupEngineHandle e) {
+                e.stopBackup();
+            }
+        }
+        quick.shutdown();
+        slow.shutdown();
+        awaitPool(quick);
+        awaitPool(slow);
+        for (Handle.Kind kind : List.of(Handle.Kind.BACKUP_ENGINE, Handle.Kind.DB)) {
+            for (Handle h : table.all()) {
+                if (h.kind() == kind) {
+                    table.close(h);
+                }
+            }
+        }
+        mbox.close();
+        node.close();
+        LOG.info("stopped: every DB and backup engine closed");
+    }
+
+    private static void awaitPool(ThreadPoolExecutor pool) {
+        try {
+            if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warning("requests still running after 60 s; closing handles under them anyway is unsafe, "
+                        + "so their handles stay open until they end");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String abbreviate(OtpErlangObject term) {
+        String s = String.valueOf(term);
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    NodeConfig config() {
+        return config;
+    }
+}

@@ -1,0 +1,121 @@
+package io.rocksdbjnode;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.rocksdb.BackupEngineOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Maps erlang-rocksdb's option lists onto rocksdbjni's option objects. DB, read and write options
+ * follow the NIF: known options are type-checked ({@code badarg} on a wrong type), others are
+ * ignored. Backup engine options are a closed set: anything else is {@code {error, {bad_option, Opt}}}.
+ */
+final class OptionsMapping {
+    private OptionsMapping() {}
+
+    /** Open options: the RocksDB options and whether to open read-only. */
+    record DbOpen(Options options, boolean readOnly) {}
+
+    static DbOpen dbOptions(List<Option> opts) throws RequestException {
+        Options o = new Options();
+        boolean readOnly = false;
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "create_if_missing" -> o.setCreateIfMissing(opt.bool());
+                    case "error_if_exists" -> o.setErrorIfExists(opt.bool());
+                    case "paranoid_checks" -> o.setParanoidChecks(opt.bool());
+                    case "read_only" -> readOnly = opt.bool();
+                    case "max_open_files" -> o.setMaxOpenFiles(intOf(opt, -1));
+                    case "write_buffer_size" -> o.setWriteBufferSize(longOf(opt));
+                    case "max_write_buffer_number" -> o.setMaxWriteBufferNumber(intOf(opt, 1));
+                    case "target_file_size_base" -> o.setTargetFileSizeBase(longOf(opt));
+                    case "max_background_jobs" -> o.setMaxBackgroundJobs(intOf(opt, 1));
+                    default -> { } // as the NIF: options it does not know are ignored
+                }
+            }
+            return new DbOpen(o, readOnly);
+        } catch (RequestException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    static BackupEngineOptions backupEngineOptions(Path dir, List<Option> opts) throws RequestException {
+        BackupEngineOptions o = new BackupEngineOptions(dir.toString());
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "share_table_files" -> o.setShareTableFiles(opt.bool());
+                    case "share_files_with_checksum" -> o.setShareFilesWithChecksum(opt.bool());
+                    case "sync" -> o.setSync(opt.bool());
+                    case "destroy_old_data" -> o.setDestroyOldData(opt.bool());
+                    case "backup_log_files" -> o.setBackupLogFiles(opt.bool());
+                    case "backup_rate_limit" -> o.setBackupRateLimit(longOf(opt));
+                    case "restore_rate_limit" -> o.setRestoreRateLimit(longOf(opt));
+                    case "max_background_operations" -> o.setMaxBackgroundOperations(intOf(opt, 1));
+                    default -> throw RequestException.error(Terms.tuple(Terms.atom("bad_option"), opt.raw()));
+                }
+            }
+            return o;
+        } catch (RequestException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    /** Write options; the caller closes them. */
+    static WriteOptions writeOptions(List<Option> opts) throws RequestException {
+        WriteOptions w = new WriteOptions();
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "sync" -> w.setSync(opt.bool());
+                    case "disable_wal" -> w.setDisableWAL(opt.bool());
+                    default -> { }
+                }
+            }
+            return w;
+        } catch (RequestException | RuntimeException e) {
+            w.close();
+            throw e;
+        }
+    }
+
+    /** Read options; the caller closes them. */
+    static ReadOptions readOptions(List<Option> opts) throws RequestException {
+        ReadOptions r = new ReadOptions();
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "verify_checksums" -> r.setVerifyChecksums(opt.bool());
+                    case "fill_cache" -> r.setFillCache(opt.bool());
+                    default -> { }
+                }
+            }
+            return r;
+        } catch (RequestException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    private static long longOf(Option opt) throws RequestException {
+        opt.expectArity(1);
+        return Terms.nonNegativeLong(opt.value(), opt.key());
+    }
+
+    private static int intOf(Option opt, int min) throws RequestException {
+        opt.expectArity(1);
+        if (min < 0 && opt.value() instanceof com.ericsson.otp.erlang.OtpErlangLong l && l.longValue() == -1) {
+            return -1;
+        }
+        int v = Terms.nonNegativeInt(opt.value(), opt.key());
+        if (v < min) {
+            throw RequestException.badArgument(opt.key());
+        }
+        return v;
+    }
+}

@@ -1,0 +1,133 @@
+package io.rocksdbjnode;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+
+/**
+ * Handles belong to Erlang processes, as ETS tables do: {@code give_away}, {@code set_heir}, and
+ * what happens when an owner exits ({@code owner_down}, sent by the client's watcher) or its whole
+ * node disconnects (seen by the Java node itself).
+ */
+final class OwnershipOps {
+    private static final Logger LOG = Logger.getLogger(OwnershipOps.class.getName());
+    private static final OtpErlangAtom TRANSFER = Terms.atom("ROCKSDB-TRANSFER");
+
+    private final HandleTable table;
+    private final BiConsumer<OtpErlangPid, OtpErlangObject> send;
+
+    OwnershipOps(HandleTable table, BiConsumer<OtpErlangPid, OtpErlangObject> send) {
+        this.table = table;
+        this.send = send;
+    }
+
+    void register(Routes routes) {
+        routes.add("give_away", 3, Routes.Pool.QUICK, this::giveAway)
+                .add("give_away", 4, Routes.Pool.QUICK, this::giveAway)
+                .add("set_heir", 3, Routes.Pool.QUICK, this::setHeir)
+                .add("set_heir", 4, Routes.Pool.QUICK, this::setHeir)
+                .add("owner_down", 1, Routes.Pool.LONG, this::ownerDown)
+                .add("owners", 1, Routes.Pool.QUICK, this::owners);
+    }
+
+    /** {@code {give_away, Handle, Pid, GiftData [, Opts]}}: the new owner is told with a ROCKSDB-TRANSFER message. */
+    OtpErlangObject giveAway(Request r) throws RequestException {
+        Handle h = table.lookup(r.arg(0), "handle");
+        OtpErlangPid to = Terms.pid(r.arg(1), "pid");
+        OtpErlangPid caller = caller(r, 3);
+        synchronized (h) {
+            requireOwner(h, caller);
+            h.setOwner(to);
+        }
+        send.accept(to, Terms.tuple(TRANSFER, h.ref(), caller, r.arg(2)));
+        return Terms.OK;
+    }
+
+    /** {@code {set_heir, Handle, Pid | none, HeirData [, Opts]}}. */
+    OtpErlangObject setHeir(Request r) throws RequestException {
+        Handle h = table.lookup(r.arg(0), "handle");
+        OtpErlangPid heir = "none".equals(Terms.atomName(r.arg(1))) ? null : Terms.pid(r.arg(1), "heir");
+        OtpErlangPid caller = caller(r, 3);
+        synchronized (h) {
+            requireOwner(h, caller);
+            h.setHeir(heir, heir == null ? null : r.arg(2));
+        }
+        return Terms.OK;
+    }
+
+    /**
+     * {@code {owner_down, Pid}}: the handles {@code Pid} owned pass to their heirs, or are closed.
+     * Replies {@code {ok, [{Handle, Heir}]}} so the watcher can watch the heirs.
+     */
+    OtpErlangObject ownerDown(Request r) throws RequestException {
+        OtpErlangPid gone = Terms.pid(r.arg(0), "pid");
+        List<OtpErlangObject> inherited = new ArrayList<>();
+        for (Handle h : table.ownedBy(gone)) {
+            OtpErlangPid heir;
+            OtpErlangObject data;
+            synchronized (h) {
+                heir = h.heir();
+                data = h.heirData();
+                if (heir != null && !heir.equals(gone)) {
+                    h.setOwner(heir);
+                    h.setHeir(null, null);
+                }
+            }
+            if (heir != null && !heir.equals(gone)) {
+                send.accept(heir, Terms.tuple(TRANSFER, h.ref(), gone, data));
+                inherited.add(Terms.tuple(h.ref(), heir));
+            } else if (table.close(h)) {
+                LOG.info(() -> "closed " + h.kind().atom + " " + h.ref() + ": its owner " + gone + " exited");
+            }
+        }
+        return Terms.ok(Terms.list(inherited));
+    }
+
+    /** {@code {owners, Node}}: the distinct owners on an Erlang node, for the watcher's resync. */
+    OtpErlangObject owners(Request r) throws RequestException {
+        String node = Terms.atomName(r.arg(0));
+        if (node == null) {
+            throw RequestException.badArgument("node");
+        }
+        Set<OtpErlangPid> pids = new LinkedHashSet<>();
+        for (Handle h : table.ownedOnNode(node)) {
+            pids.add(h.owner());
+        }
+        return Terms.ok(Terms.list(new ArrayList<>(pids)));
+    }
+
+    /** The Erlang node {@code node} disconnected: everything its processes owned is closed. */
+    void nodeDown(String node) {
+        for (Handle h : table.ownedOnNode(node)) {
+            if (table.close(h)) {
+                LOG.info(() -> "closed " + h.kind().atom + " " + h.ref() + ": node " + node + " disconnected");
+            }
+        }
+    }
+
+    private static OtpErlangPid caller(Request r, int optsIndex) throws RequestException {
+        if (r.arity() <= optsIndex) {
+            return r.from();
+        }
+        OtpErlangPid caller = r.from();
+        for (Option o : Option.parse(r.arg(optsIndex), "options")) {
+            if (o.key().equals("owner")) {
+                o.expectArity(1);
+                caller = Terms.pid(o.value(), "owner");
+            }
+        }
+        return caller;
+    }
+
+    private static void requireOwner(Handle h, OtpErlangPid caller) throws RequestException {
+        if (!caller.equals(h.owner())) {
+            throw RequestException.badarg(Terms.tuple(Terms.atom("not_owner"), h.ref()));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.rocksdbjnode;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a path from a request into the path the node works on: absolute, normalised, with the
+ * symlinks of its existing part followed. With confinement roots ({@code --root}), a path that
+ * does not then lie inside a root is refused with {@code {error, {forbidden_path, Path}}} before
+ * anything touches the file system beyond reading links.
+ */
+final class PathGuard {
+    private final List<Path> roots;
+
+    /** Roots must exist; they are resolved once, here. An empty list confines nothing. */
+    PathGuard(List<Path> roots) throws IOException {
+        List<Path> real = new ArrayList<>();
+        for (Path r : roots) {
+            real.add(r.toAbsolutePath().normalize().toRealPath());
+        }
+        this.roots = List.copyOf(real);
+    }
+
+    List<Path> roots() {
+        return roots;
+    }
+
+    /** Resolves a path argument; {@code argName} names it in badarg replies. */
+    Path resolve(OtpErlangObject term, String argName) throws RequestException {
+        String raw = Terms.text(term, argName);
+        Path p;
+        try {
+            p = Path.of(raw);
+        } catch (InvalidPathException e) {
+            throw RequestException.badarg(Terms.tuple(Terms.atom("bad_path"), Terms.atom(argName)));
+        }
+        if (!p.isAbsolute() || raw.isEmpty()) {
+            throw RequestException.badarg(Terms.tuple(Terms.atom("relative_path"), Terms.atom(argName)));
+        }
+        Path real = realize(p.normalize());
+        if (!roots.isEmpty() && roots.stream().noneMatch(real::startsWith)) {
+            throw RequestException.error(Terms.tuple(Terms.atom("forbidden_path"), term));
+        }
+        return real;
+    }
+
+    /**
+     * Follows the symlinks of the longest existing prefix, then appends the rest, repeating
+     * normalisation so that a {@code ..} after a symlink is taken relative to its target.
+     */
+    static Path realize(Path normalized) {
+        Path existing = normalized;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return normalized;
+        }
+        try {
+            Path real = existing.toRealPath();
+            Path rest = existing.relativize(normalized);
+            return rest.toString().isEmpty() ? real : real.resolve(rest).normalize();
+        } catch (IOException e) {
+            // A dangling symlink: its target does not exist, so there is nothing to follow yet.
+            return normalized;
+        }
+    }
+}

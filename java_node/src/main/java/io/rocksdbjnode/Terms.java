@@ -1,0 +1,165 @@
+package io.rocksdbjnode;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpErlangString;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The term codec: building reply terms and decoding request arguments. Every decoder checks the
+ * type and range of what it reads and throws {@link RequestException} with a {@code badarg}
+ * reply naming the argument, so a malformed request never reaches RocksDB.
+ */
+final class Terms {
+    static final OtpErlangAtom OK = atom("ok");
+    static final OtpErlangAtom ERROR = atom("error");
+    static final OtpErlangAtom TRUE = atom("true");
+    static final OtpErlangAtom FALSE = atom("false");
+    static final OtpErlangAtom NONE = atom("none");
+
+    private Terms() {}
+
+    static OtpErlangAtom atom(String name) {
+        return new OtpErlangAtom(name);
+    }
+
+    static OtpErlangTuple tuple(OtpErlangObject... elements) {
+        return new OtpErlangTuple(elements);
+    }
+
+    static OtpErlangList list(List<? extends OtpErlangObject> elements) {
+        return new OtpErlangList(elements.toArray(new OtpErlangObject[0]));
+    }
+
+    /** A binary holding exactly these bytes (never Java-serialised). */
+    static OtpErlangBinary binary(byte[] bytes) {
+        return new OtpErlangBinary(bytes);
+    }
+
+    static OtpErlangLong integer(long value) {
+        return new OtpErlangLong(value);
+    }
+
+    /** An Erlang string (a list of code points), the type of erlang-rocksdb's status texts. */
+    static OtpErlangObject charlist(String text) {
+        return new OtpErlangString(text);
+    }
+
+    static OtpErlangTuple ok(OtpErlangObject value) {
+        return tuple(OK, value);
+    }
+
+    /** The atom name when the term is an atom, else null. */
+    static String atomName(OtpErlangObject term) {
+        return term instanceof OtpErlangAtom a ? a.atomValue() : null;
+    }
+
+    static OtpErlangRef ref(OtpErlangObject term, String name) throws RequestException {
+        if (term instanceof OtpErlangRef r) {
+            return r;
+        }
+        throw RequestException.badArgument(name);
+    }
+
+    static OtpErlangPid pid(OtpErlangObject term, String name) throws RequestException {
+        if (term instanceof OtpErlangPid p) {
+            return p;
+        }
+        throw RequestException.badArgument(name);
+    }
+
+    static byte[] bytes(OtpErlangObject term, String name) throws RequestException {
+        if (term instanceof OtpErlangBinary b) {
+            return b.binaryValue();
+        }
+        throw RequestException.badArgument(name);
+    }
+
+    static boolean bool(OtpErlangObject term, String name) throws RequestException {
+        String atom = atomName(term);
+        if ("true".equals(atom)) {
+            return true;
+        }
+        if ("false".equals(atom)) {
+            return false;
+        }
+        throw RequestException.badArgument(name);
+    }
+
+    /** A non-negative integer that fits a Java int, as RocksDB's backup ids and counts do. */
+    static int nonNegativeInt(OtpErlangObject term, String name) throws RequestException {
+        long v = nonNegativeLong(term, name);
+        if (v > Integer.MAX_VALUE) {
+            throw RequestException.badArgument(name);
+        }
+        return (int) v;
+    }
+
+    static long nonNegativeLong(OtpErlangObject term, String name) throws RequestException {
+        if (term instanceof OtpErlangLong l && l.isLong() && l.longValue() >= 0) {
+            return l.longValue();
+        }
+        throw RequestException.badArgument(name);
+    }
+
+    /**
+     * Text given as a UTF-8 binary or as an Erlang string. Invalid UTF-8, code points out of range
+     * and NUL characters are refused: RocksDB paths cannot carry them.
+     */
+    static String text(OtpErlangObject term, String name) throws RequestException {
+        String s = textOrNull(term);
+        if (s == null || s.indexOf('\0') >= 0) {
+            throw RequestException.badarg(tuple(atom("bad_path"), atom(name)));
+        }
+        return s;
+    }
+
+    private static String textOrNull(OtpErlangObject term) {
+        if (term instanceof OtpErlangBinary b) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(b.binaryValue()))
+                        .toString();
+            } catch (CharacterCodingException e) {
+                return null;
+            }
+        }
+        if (term instanceof OtpErlangString s) {
+            return s.stringValue();
+        }
+        if (term instanceof OtpErlangList l) {
+            try {
+                return l.stringValue();
+            } catch (Exception e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The elements of a proper list; an Erlang string is a list of small integers. */
+    static List<OtpErlangObject> elements(OtpErlangObject term, String name) throws RequestException {
+        if (term instanceof OtpErlangList l && l.isProper()) {
+            return List.of(l.elements());
+        }
+        if (term instanceof OtpErlangString s) {
+            List<OtpErlangObject> out = new ArrayList<>();
+            s.stringValue().codePoints().forEach(cp -> out.add(integer(cp)));
+            return out;
+        }
+        throw RequestException.badArgument(name);
+    }
+}
