@@ -84,15 +84,14 @@ final class NodeServer {
         while (accepting) {
             OtpMsg msg;
             try {
-                msg = mbox.receiveMsg(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                // Blocking receive: JInterface reports a timed receive's timeout as an
+                // InterruptedException, so shutdown() wakes this loop with a message instead.
+                msg = mbox.receiveMsg();
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "mailbox receive failed", e);
                 continue;
             }
-            if (msg != null) {
+            if (accepting) {
                 dispatch(msg);
             }
         }
@@ -212,6 +211,7 @@ final class NodeServer {
             stopped = true;
         }
         accepting = false;
+        mbox.send(mbox.self(), Terms.atom("wake_up"));
         LOG.info("stopping: no new requests; finishing those in flight");
         List<Handle> handles = table.all();
         for (Handle h : handles) {

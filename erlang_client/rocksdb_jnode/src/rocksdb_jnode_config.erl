@@ -1,0 +1,56 @@
+%% @private
+%% @doc The application environment of `rocksdb_jnode', read with its defaults.
+%%
+%% The API works without the application being loaded or started, so every key has its
+%% default here as well as in `rocksdb_jnode.app.src'; the two lists must agree. A value of
+%% the wrong type raises `{badconfig, {Key, Value}}', so a typo in sys.config fails loudly at
+%% the first call instead of turning into an odd timeout.
+-module(rocksdb_jnode_config).
+
+-export([get/1, dest/1, heartbeat/0]).
+
+-type key() :: node | mailbox | call_timeout | long_call_timeout
+             | heartbeat_interval | heartbeat_misses.
+
+-export_type([key/0]).
+
+-spec get(Key) -> Value when
+      Key :: key(),
+      Value :: term().
+get(Key) ->
+    Value = application:get_env(rocksdb_jnode, Key, default(Key)),
+    case valid(Key, Value) of
+        true -> Value;
+        false -> erlang:error({badconfig, {Key, Value}})
+    end.
+
+%% @doc Where requests for the Java node `Node' go: its mailbox on that node.
+-spec dest(Node) -> rocksdb_jnode_call:dest() when
+      Node :: node().
+dest(Node) ->
+    {get(mailbox), Node}.
+
+%% @doc The heartbeat settings of long calls that wait without a bound.
+-spec heartbeat() -> rocksdb_jnode_call:heartbeat().
+heartbeat() ->
+    #{interval => get(heartbeat_interval), misses => get(heartbeat_misses)}.
+
+-spec default(key()) -> term().
+default(node) -> 'rocksdb_jnode@127.0.0.1';
+default(mailbox) -> rocksdb;
+default(call_timeout) -> 30000;
+default(long_call_timeout) -> infinity;
+default(heartbeat_interval) -> 5000;
+default(heartbeat_misses) -> 3.
+
+-spec valid(key(), term()) -> boolean().
+valid(node, V) -> is_atom(V);
+valid(mailbox, V) -> is_atom(V);
+valid(call_timeout, V) -> is_timeout(V);
+valid(long_call_timeout, V) -> is_timeout(V);
+valid(heartbeat_interval, V) -> is_integer(V) andalso V > 0;
+valid(heartbeat_misses, V) -> is_integer(V) andalso V > 0.
+
+-spec is_timeout(term()) -> boolean().
+is_timeout(infinity) -> true;
+is_timeout(V) -> is_integer(V) andalso V >= 0.
