@@ -80,6 +80,8 @@ await_with_heartbeat(Dest, Proxy, MRef, #{interval := Interval, misses := Misses
         end
     end.
 
+%% The proxy ends with exit/1 by design.
+-dialyzer({no_return, start_proxy/2}).
 -spec start_proxy(dest(), term()) -> {pid(), reference()}.
 start_proxy(Dest, Request) ->
     Caller = self(),

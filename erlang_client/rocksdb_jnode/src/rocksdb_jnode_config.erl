@@ -7,17 +7,17 @@
 %% the first call instead of turning into an odd timeout.
 -module(rocksdb_jnode_config).
 
--export([get/1, dest/1, heartbeat/0]).
+-export([env/1, dest/1, heartbeat/0]).
 
 -type key() :: node | mailbox | call_timeout | long_call_timeout
              | heartbeat_interval | heartbeat_misses.
 
 -export_type([key/0]).
 
--spec get(Key) -> Value when
+-spec env(Key) -> Value when
       Key :: key(),
       Value :: term().
-get(Key) ->
+env(Key) ->
     Value = application:get_env(rocksdb_jnode, Key, default(Key)),
     case valid(Key, Value) of
         true -> Value;
@@ -28,12 +28,12 @@ get(Key) ->
 -spec dest(Node) -> rocksdb_jnode_call:dest() when
       Node :: node().
 dest(Node) ->
-    {get(mailbox), Node}.
+    {env(mailbox), Node}.
 
 %% @doc The heartbeat settings of long calls that wait without a bound.
 -spec heartbeat() -> rocksdb_jnode_call:heartbeat().
 heartbeat() ->
-    #{interval => get(heartbeat_interval), misses => get(heartbeat_misses)}.
+    #{interval => env(heartbeat_interval), misses => env(heartbeat_misses)}.
 
 -spec default(key()) -> term().
 default(node) -> 'rocksdb_jnode@127.0.0.1';

@@ -3,6 +3,8 @@ package io.rocksdbjnode;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import java.nio.file.Path;
 import java.util.List;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -26,7 +28,9 @@ final class DbOps {
                 .add("get", 3, Routes.Pool.QUICK, this::get)
                 .add("delete", 3, Routes.Pool.QUICK, this::delete)
                 .add("count", 1, Routes.Pool.QUICK, this::count)
-                .add("destroy", 2, Routes.Pool.LONG, this::destroy);
+                .add("destroy", 2, Routes.Pool.LONG, this::destroy)
+                .add("flush", 2, Routes.Pool.LONG, this::flush)
+                .add("checkpoint", 2, Routes.Pool.LONG, this::checkpoint);
     }
 
     /** {@code {open, Path, Opts}} -> {@code {ok, Db} | {error, {db_open, Text}}}. */
@@ -35,6 +39,7 @@ final class DbOps {
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
         OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
+        table.awaitClosed(path, 10_000);
         RocksDB db;
         try {
             db = spec.readOnly()
@@ -98,6 +103,38 @@ final class DbOps {
         DbHandle h = table.db(r.arg(0));
         try (Handle.Lease l = h.lease()) {
             return Terms.integer(h.db().getLongProperty("rocksdb.estimate-num-keys"));
+        } catch (RocksDBException e) {
+            throw RequestException.text("error", Statuses.text(e));
+        }
+    }
+
+    /** {@code {flush, Db, Opts}}: writes the memtables to table files ({@code wait} defaults to true). */
+    OtpErlangObject flush(Request r) throws RequestException {
+        DbHandle h = table.db(r.arg(0));
+        boolean waitForFlush = true;
+        for (Option o : Option.parse(r.arg(1), "flush_options")) {
+            if (o.key().equals("wait")) {
+                waitForFlush = o.bool();
+            }
+        }
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(waitForFlush); Handle.Lease l = h.lease()) {
+            h.db().flush(fo);
+            return Terms.OK;
+        } catch (RocksDBException e) {
+            throw RequestException.text("error", Statuses.text(e));
+        }
+    }
+
+    /**
+     * {@code {checkpoint, Db, Path}}: an openable copy of the DB at {@code Path} (hard links where
+     * possible), the way to hand a consistent DB to a backup by path.
+     */
+    OtpErlangObject checkpoint(Request r) throws RequestException {
+        DbHandle h = table.db(r.arg(0));
+        Path target = guard.resolve(r.arg(1), "path");
+        try (Handle.Lease l = h.lease(); Checkpoint cp = Checkpoint.create(h.db())) {
+            cp.createCheckpoint(target.toString());
+            return Terms.OK;
         } catch (RocksDBException e) {
             throw RequestException.text("error", Statuses.text(e));
         }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -35,6 +37,7 @@ final class HandleTable {
                     return size() > CLOSED_MEMORY;
                 }
             }));
+    private final Map<Path, CountDownLatch> closing = new ConcurrentHashMap<>();
     private final Supplier<OtpErlangRef> mint;
 
     HandleTable(Supplier<OtpErlangRef> mint) {
@@ -78,12 +81,48 @@ final class HandleTable {
      * Returns false when another caller had already taken it out.
      */
     boolean close(Handle h) {
-        if (live.remove(h.ref(), h)) {
-            closed.add(h.ref());
-            h.close();
-            return true;
+        // Mark it closed and announce the closing path before it leaves the table, so that a
+        // racing lookup says closed_handle and a racing open of the same path waits.
+        if (!live.containsKey(h.ref())) {
+            return false;
         }
-        return false;
+        closed.add(h.ref());
+        CountDownLatch done = new CountDownLatch(1);
+        Path path = h instanceof DbHandle d ? d.path() : null;
+        if (path != null) {
+            closing.put(path, done);
+        }
+        if (!live.remove(h.ref(), h)) {
+            if (path != null) {
+                closing.remove(path, done);
+            }
+            done.countDown();
+            return false;
+        }
+        try {
+            h.close();
+        } finally {
+            if (path != null) {
+                closing.remove(path, done);
+            }
+            done.countDown();
+        }
+        return true;
+    }
+
+    /**
+     * Waits (up to {@code millis}) until no DB at {@code path} is being closed, so that a
+     * supervisor restarting a crashed owner can reopen the path it held at once.
+     */
+    void awaitClosed(Path path, long millis) {
+        CountDownLatch done = closing.get(path);
+        if (done != null) {
+            try {
+                done.await(millis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The open DB whose directory is {@code dir} or lies inside it, or contains it. */

@@ -111,6 +111,12 @@ final class NodeServer {
             LOG.warning(() -> "dropped a message that is not a gen_server call: " + abbreviate(term));
             return;
         }
+        OtpErlangPid sender = msg.getSenderPid();
+        if (sender != null && !sender.node().equals(pid.node())) {
+            // A reply would make the node dial whatever node the forged pid names.
+            LOG.warning(() -> "dropped a call from " + sender + " whose reply pid " + pid + " is on another node");
+            return;
+        }
         OtpErlangObject tag = from.elementAt(1);
         OtpErlangObject req = call.elementAt(2);
         String name;

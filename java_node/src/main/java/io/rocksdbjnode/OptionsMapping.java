@@ -109,7 +109,7 @@ final class OptionsMapping {
 
     private static int intOf(Option opt, int min) throws RequestException {
         opt.expectArity(1);
-        if (min < 0 && opt.value() instanceof com.ericsson.otp.erlang.OtpErlangLong l && l.longValue() == -1) {
+        if (min < 0 && opt.value() instanceof com.ericsson.otp.erlang.OtpErlangLong l && l.isLong() && l.longValue() == -1) {
             return -1;
         }
         int v = Terms.nonNegativeInt(opt.value(), opt.key());

@@ -141,6 +141,11 @@ final class Terms {
             return s.stringValue();
         }
         if (term instanceof OtpErlangList l) {
+            for (OtpErlangObject e : l.elements()) {
+                if (e instanceof OtpErlangLong cp && cp.isLong() && cp.longValue() >= 0xD800 && cp.longValue() <= 0xDFFF) {
+                    return null; // a lone surrogate is not a character; Erlang refuses it too
+                }
+            }
             try {
                 return l.stringValue();
             } catch (Exception e) {

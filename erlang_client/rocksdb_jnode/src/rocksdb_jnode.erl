@@ -1,0 +1,721 @@
+%% @doc RocksDB databases and backup engines held by a Java node, with the function names,
+%% arities and reply shapes of erlang-rocksdb's `rocksdb' module.
+%%
+%% A Java node (JInterface and rocksdbjni) owns the databases and backup engines; this module
+%% calls it over Erlang distribution. Replies are those of the NIF: `{ok, Db}',
+%% `{error, {db_open, Text}}', `{error, {error, Text}}', `not_found', `{error, incomplete}',
+%% and so on, with `Text' a charlist. Arguments of the wrong type raise `badarg' in the caller
+%% before anything is sent, as the NIF raises it; so does a handle the node does not know
+%% (closed, never opened, of the wrong kind, or not owned by the caller for {@link give_away/3}
+%% and {@link set_heir/3}).
+%%
+%% == Where this differs from the NIF ==
+%% <ul>
+%% <li><b>Handles are owned.</b> A DB or backup engine is owned by the process that opened it,
+%% as an ETS table is: when the owner exits, the Java node closes its handles. Ownership moves
+%% with {@link give_away/3}, and an heir set with {@link set_heir/3} (or an `{heir, Pid, Data}'
+%% open option) receives the handles of an owner that exits, with the message
+%% `{'ROCKSDB-TRANSFER', Handle, OldOwner, Data}'. A handle used by another process still
+%% works, as the NIF's would. When the connection to the Java node drops, the node closes all
+%% handles of this Erlang node.</li>
+%% <li><b>The shell exception.</b> A handle opened at the Erlang shell prompt is owned by the
+%% shell process, not by the evaluator that ran the expression, so an expression that raises
+%% (which replaces the evaluator) does not close the handles opened at the prompt. They are
+%% closed when the shell itself exits. (Only for a shell whose group leader is on this node.)</li>
+%% <li><b>Where requests go.</b> {@link open/2}, {@link destroy/2} and
+%% {@link open_backup_engine/2} go to the node of the application environment `node'
+%% (default `rocksdb_jnode@127.0.0.1'), or to `Node' when the options hold `{node, Node}'
+%% (stripped before sending). Every other call goes to the node that minted its handle,
+%% `node(Handle)'. A reference made on this Erlang node is never a handle: `badarg'.</li>
+%% <li><b>Transport errors are values.</b> Every call may also return
+%% `{error, {nodedown, Node}}' (the node is down or unreachable), `{error, timeout}' (no reply
+%% within the application's `call_timeout', 30 s by default, or `long_call_timeout' for the
+%% long calls) or `{error, {node_unresponsive, Node}}' (a long call that waits without a bound
+%% gave up because the node stopped answering its heartbeat: `heartbeat_misses' pings in a row,
+%% one every `heartbeat_interval' ms). A request that times out may still complete on the
+%% node. `{error, {noproc, {Mailbox, Node}}}' and `{error, {exit, Reason}}' are possible only
+%% for a misconfigured mailbox.</li>
+%% <li><b>Paths.</b> A path is a non-empty string (a flat charlist, Unicode allowed) or a UTF-8
+%% binary. Relative paths are resolved against this Erlang node's working directory, since the
+%% Java node's differs; the node receives absolute UTF-8 binaries. A node started with
+%% `--root' confines paths: `{error, {forbidden_path, Path}}'.</li>
+%% <li><b>Keys and values</b> are binaries. Backup ids and counts are integers in
+%% `0 .. 2^31-1'.</li>
+%% </ul>
+%% The long calls, which wait without a bound by default, are {@link destroy/2},
+%% {@link flush/2}, {@link checkpoint/2},
+%% {@link create_new_backup/3}, {@link verify_backup/3}, {@link delete_backup/2},
+%% {@link purge_old_backup/2}, {@link gc_backup_engine/1}, {@link close_backup_engine/1} and the
+%% restores. The others are quick calls.
+-module(rocksdb_jnode).
+
+%% Databases (the subset of erlang-rocksdb's DB API that the backup API needs).
+-export([open/2, close/1, put/4, get/3, delete/3, destroy/2, count/1, flush/2, checkpoint/2]).
+%% Backups.
+-export([open_backup_engine/1, open_backup_engine/2,
+         create_new_backup/2, create_new_backup/3,
+         get_backup_info/1,
+         verify_backup/2, verify_backup/3,
+         stop_backup/1, delete_backup/2, purge_old_backup/2, gc_backup_engine/1,
+         close_backup_engine/1,
+         restore_db_from_backup/3, restore_db_from_backup/4, restore_db_from_backup/5,
+         restore_db_from_latest_backup/2, restore_db_from_latest_backup/3,
+         restore_db_from_latest_backup/4,
+         restore_from_backup/4, restore_from_latest_backup/3]).
+%% Ownership and liveness.
+-export([give_away/3, set_heir/3, ping/0, ping/1]).
+%% The shell's text for the badarg errors raised here.
+-export([format_error/2]).
+
+-type db_handle() :: reference().
+-type backup_engine() :: reference().
+-type handle() :: db_handle() | backup_engine().
+-type path() :: string() | binary().
+-type key() :: binary().
+-type value() :: binary().
+-type backup_id() :: non_neg_integer().
+-type error_text() :: string().
+
+-type db_options() :: [{node, node()}
+                       | {create_if_missing, boolean()}
+                       | {error_if_exists, boolean()}
+                       | {paranoid_checks, boolean()}
+                       | {max_open_files, integer()}
+                       | {write_buffer_size, non_neg_integer()}
+                       | {max_write_buffer_number, non_neg_integer()}
+                       | {target_file_size_base, non_neg_integer()}
+                       | {max_background_jobs, integer()}
+                       | {read_only, boolean()}
+                       | {heir, pid(), term()} | {heir, none}
+                       | {atom(), term()}].
+-type destroy_options() :: [{node, node()} | {atom(), term()}].
+-type write_options() :: [{sync, boolean()} | {disable_wal, boolean()} | {atom(), term()}].
+-type flush_options() :: [{wait, boolean()} | {atom(), term()}].
+-type read_options() :: [{verify_checksums, boolean()} | {fill_cache, boolean()}
+                         | {atom(), term()}].
+-type backup_engine_options() :: [{node, node()}
+                                  | {share_table_files, boolean()}
+                                  | {share_files_with_checksum, boolean()}
+                                  | {sync, boolean()}
+                                  | {destroy_old_data, boolean()}
+                                  | {backup_log_files, boolean()}
+                                  | {backup_rate_limit, non_neg_integer()}
+                                  | {restore_rate_limit, non_neg_integer()}
+                                  | {max_background_operations, pos_integer()}
+                                  | {heir, pid(), term()} | {heir, none}].
+-type backup_options() :: [{flush_before_backup, boolean()} | {metadata, binary() | string()}].
+-type verify_options() :: [{verify_with_checksum, boolean()}].
+-type restore_options() :: [{keep_log_files, boolean()}].
+
+%% `id' and `backup_id' carry the same id (the NIF's typespec says `id', the NIF sets
+%% `backup_id'); `app_metadata' is present when the backup was made with metadata.
+-type backup_info() :: #{id := backup_id(),
+                         backup_id := backup_id(),
+                         timestamp := non_neg_integer(),
+                         size := non_neg_integer(),
+                         number_files := non_neg_integer(),
+                         app_metadata => binary()}.
+
+%% What any call may return besides its own replies.
+-type node_error() :: timeout
+                    | {nodedown, node()}
+                    | {node_unresponsive, node()}
+                    | {noproc, {atom(), node()}}
+                    | {exit, term()}.
+%% What a call that takes a path may return besides.
+-type path_error() :: {forbidden_path, binary()}.
+%% The errors of the restores.
+-type restore_error() :: {error, error_text()} | {db_in_use, binary()} | path_error()
+                       | node_error().
+
+-export_type([db_handle/0, backup_engine/0, handle/0, path/0, key/0, value/0, backup_id/0,
+              error_text/0, db_options/0, destroy_options/0, write_options/0, flush_options/0,
+              read_options/0, backup_engine_options/0, backup_options/0, verify_options/0,
+              restore_options/0, backup_info/0, node_error/0, path_error/0, restore_error/0]).
+
+%% Ids and counts travel as Java ints.
+-define(MAX_INT, 16#7fffffff).
+
+%%%===================================================================
+%%% Databases
+%%%===================================================================
+
+%% @doc Opens (or with `{create_if_missing, true}' creates) the database at `Path'.
+%%
+%% The caller owns the handle (see the module doc). The Java node is the application's
+%% `node', or `Node' of a `{node, Node}' option. Known options with a wrong type raise
+%% `badarg'; unknown options are ignored, as by the NIF.
+-spec open(Path, Options) -> {ok, Db} | {error, Reason} when
+      Path :: path(),
+      Options :: db_options(),
+      Db :: db_handle(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open(Path, Options) ->
+    AbsPath = path(path, Path),
+    {Node, Opts} = target(Options),
+    open_owned(Node, open, AbsPath, Opts).
+
+%% @doc Closes the database `Db'. `ok'; `badarg' when it is already closed.
+-spec close(Db) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Reason :: node_error().
+close(Db) ->
+    request(handle(db, Db), {close, Db}, quick).
+
+%% @doc Stores `Value' under `Key'. Write options: `{sync, boolean()}',
+%% `{disable_wal, boolean()}'.
+-spec put(Db, Key, Value, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Key :: key(),
+      Value :: value(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | node_error().
+put(Db, Key, Value, WriteOptions) ->
+    Node = handle(db, Db),
+    Request = {put, Db, binary(key, Key), binary(value, Value),
+               options(write_options, WriteOptions)},
+    request(Node, Request, quick).
+
+%% @doc Reads the value stored under `Key': `{ok, Value}' or `not_found'. Read options:
+%% `{verify_checksums, boolean()}', `{fill_cache, boolean()}'.
+-spec get(Db, Key, ReadOptions) -> {ok, Value} | not_found | {error, Reason} when
+      Db :: db_handle(),
+      Key :: key(),
+      ReadOptions :: read_options(),
+      Value :: value(),
+      Reason :: {error, error_text()} | node_error().
+get(Db, Key, ReadOptions) ->
+    Node = handle(db, Db),
+    request(Node, {get, Db, binary(key, Key), options(read_options, ReadOptions)}, quick).
+
+%% @doc Deletes `Key'; `ok' whether or not it was there.
+-spec delete(Db, Key, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Key :: key(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | node_error().
+delete(Db, Key, WriteOptions) ->
+    Node = handle(db, Db),
+    request(Node, {delete, Db, binary(key, Key), options(write_options, WriteOptions)}, quick).
+
+%% @doc Destroys the database at `Path' (its files; the directory stays). A database that is
+%% open on the node gives `{error, {db_in_use, Path}}'. Routed like {@link open/2}; a long
+%% call.
+-spec destroy(Path, Options) -> ok | {error, Reason} when
+      Path :: path(),
+      Options :: destroy_options(),
+      Reason :: {error, error_text()} | {db_in_use, binary()} | path_error() | node_error().
+destroy(Path, Options) ->
+    AbsPath = path(path, Path),
+    {Node, Opts} = target(Options),
+    request(Node, {destroy, AbsPath, Opts}, long).
+
+%% @doc The estimated number of keys (RocksDB's `rocksdb.estimate-num-keys'): an integer, not
+%% `{ok, N}', as the NIF returns it.
+-spec count(Db) -> Count | {error, Reason} when
+      Db :: db_handle(),
+      Count :: non_neg_integer(),
+      Reason :: node_error().
+count(Db) ->
+    request(handle(db, Db), {count, Db}, quick).
+
+%% @doc Writes the memtables of `Db' to table files. Options: `{wait, boolean()}' (default
+%% `true': return when the flush is done). A long call.
+-spec flush(Db, FlushOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      FlushOptions :: flush_options(),
+      Reason :: {error, error_text()} | node_error().
+flush(Db, FlushOptions) ->
+    Node = handle(db, Db),
+    request(Node, {flush, Db, options(flush_options, FlushOptions)}, long).
+
+%% @doc Makes an openable copy of `Db' in the directory `ToPath', which must not exist (hard
+%% links where the file system allows). A long call.
+-spec checkpoint(Db, ToPath) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      ToPath :: path(),
+      Reason :: {error, error_text()} | path_error() | node_error().
+checkpoint(Db, ToPath) ->
+    Node = handle(db, Db),
+    request(Node, {checkpoint, Db, path(to_path, ToPath)}, long).
+
+%%%===================================================================
+%%% Backups
+%%%===================================================================
+
+%% @equiv open_backup_engine(Path, [])
+-spec open_backup_engine(Path) -> {ok, Engine} | {error, Reason} when
+      Path :: path(),
+      Engine :: backup_engine(),
+      Reason :: {backup_engine_open, error_text()} | {bad_option, term()} | path_error()
+              | node_error().
+open_backup_engine(Path) ->
+    open_backup_engine(Path, []).
+
+%% @doc Opens a backup engine on the directory `Path', which is created when missing.
+%%
+%% The caller owns the engine (see the module doc); routed like {@link open/2}. Options:
+%% `share_table_files', `share_files_with_checksum', `sync', `destroy_old_data',
+%% `backup_log_files' (booleans), `backup_rate_limit', `restore_rate_limit' (bytes per second),
+%% `max_background_operations'; any other option gives `{error, {bad_option, Opt}}'.
+-spec open_backup_engine(Path, Options) -> {ok, Engine} | {error, Reason} when
+      Path :: path(),
+      Options :: backup_engine_options(),
+      Engine :: backup_engine(),
+      Reason :: {backup_engine_open, error_text()} | {bad_option, term()} | path_error()
+              | node_error().
+open_backup_engine(Path, Options) ->
+    AbsPath = path(path, Path),
+    {Node, Opts} = target(Options),
+    open_owned(Node, open_backup_engine, AbsPath, Opts).
+
+%% @equiv create_new_backup(Engine, DbOrPath, [])
+-spec create_new_backup(Engine, DbOrPath) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      DbOrPath :: db_handle() | path(),
+      Reason :: incomplete | {error, error_text()} | path_error() | node_error().
+create_new_backup(Engine, DbOrPath) ->
+    create_new_backup(Engine, DbOrPath, []).
+
+%% @doc Makes a new backup with `Engine' of a database: a handle open on the engine's node,
+%% or the path of a database the node opens read-only for the backup (for instance a
+%% checkpoint that another RocksDB wrote). `{error, incomplete}' when {@link stop_backup/1}
+%% stopped it. Options: `{flush_before_backup, boolean()}', `{metadata, binary() | string()}'
+%% (the backup's `app_metadata'). A long call.
+-spec create_new_backup(Engine, DbOrPath, Options) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      DbOrPath :: db_handle() | path(),
+      Options :: backup_options(),
+      Reason :: incomplete | {error, error_text()} | path_error() | node_error().
+create_new_backup(Engine, DbOrPath, Options) ->
+    Node = handle(backup_engine, Engine),
+    Source = case is_reference(DbOrPath) of
+                 true -> handle_on(db, DbOrPath, Node);
+                 false -> path(db, DbOrPath)
+             end,
+    request(Node, {create_new_backup, Engine, Source, options(options, Options)}, long).
+
+%% @doc The engine's valid backups, sorted by id. See {@link backup_info()}.
+-spec get_backup_info(Engine) -> {ok, [Info]} | {error, Reason} when
+      Engine :: backup_engine(),
+      Info :: backup_info(),
+      Reason :: node_error().
+get_backup_info(Engine) ->
+    request(handle(backup_engine, Engine), {get_backup_info, Engine}, quick).
+
+%% @equiv verify_backup(Engine, BackupId, [])
+-spec verify_backup(Engine, BackupId) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      BackupId :: backup_id(),
+      Reason :: {error, error_text()} | node_error().
+verify_backup(Engine, BackupId) ->
+    verify_backup(Engine, BackupId, []).
+
+%% @doc Checks that every file of backup `BackupId' exists with the size the engine knows
+%% and, with `{verify_with_checksum, true}', that its checksum matches. Meant for the engine
+%% that made (or opened the directory of) the backups. A long call.
+-spec verify_backup(Engine, BackupId, Options) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      BackupId :: backup_id(),
+      Options :: verify_options(),
+      Reason :: {error, error_text()} | node_error().
+verify_backup(Engine, BackupId, Options) ->
+    Node = handle(backup_engine, Engine),
+    Request = {verify_backup, Engine, int(backup_id, BackupId), options(options, Options)},
+    request(Node, Request, long).
+
+%% @doc Stops a running {@link create_new_backup/3} of `Engine', which then returns
+%% `{error, incomplete}'. One way: the engine makes no more backups; open a new one. `ok' at
+%% once.
+-spec stop_backup(Engine) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      Reason :: node_error().
+stop_backup(Engine) ->
+    request(handle(backup_engine, Engine), {stop_backup, Engine}, quick).
+
+%% @doc Deletes backup `BackupId'. A long call.
+-spec delete_backup(Engine, BackupId) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      BackupId :: backup_id(),
+      Reason :: {error, error_text()} | node_error().
+delete_backup(Engine, BackupId) ->
+    Node = handle(backup_engine, Engine),
+    request(Node, {delete_backup, Engine, int(backup_id, BackupId)}, long).
+
+%% @doc Deletes all backups but the newest `NumBackupsToKeep'. A long call.
+-spec purge_old_backup(Engine, NumBackupsToKeep) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      NumBackupsToKeep :: non_neg_integer(),
+      Reason :: {error, error_text()} | node_error().
+purge_old_backup(Engine, NumBackupsToKeep) ->
+    Node = handle(backup_engine, Engine),
+    request(Node, {purge_old_backup, Engine, int(num_backups_to_keep, NumBackupsToKeep)}, long).
+
+%% @doc Deletes the files that no backup uses (left by failed or stopped backups). A long call.
+-spec gc_backup_engine(Engine) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      Reason :: {error, error_text()} | node_error().
+gc_backup_engine(Engine) ->
+    request(handle(backup_engine, Engine), {gc_backup_engine, Engine}, long).
+
+%% @doc Closes `Engine' (after the work running on it). `ok'; `badarg' when already closed.
+%% A long call.
+-spec close_backup_engine(Engine) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      Reason :: node_error().
+close_backup_engine(Engine) ->
+    request(handle(backup_engine, Engine), {close_backup_engine, Engine}, long).
+
+%% @equiv restore_db_from_backup(Engine, BackupId, DbDir, DbDir)
+-spec restore_db_from_backup(Engine, BackupId, DbDir) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      BackupId :: backup_id(),
+      DbDir :: path(),
+      Reason :: restore_error().
+restore_db_from_backup(Engine, BackupId, DbDir) ->
+    restore_db_from_backup(Engine, BackupId, DbDir, DbDir).
+
+%% @equiv restore_db_from_backup(Engine, BackupId, DbDir, WalDir, [])
+-spec restore_db_from_backup(Engine, BackupId, DbDir, WalDir) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      BackupId :: backup_id(),
+      DbDir :: path(),
+      WalDir :: path(),
+      Reason :: restore_error().
+restore_db_from_backup(Engine, BackupId, DbDir, WalDir) ->
+    restore_db_from_backup(Engine, BackupId, DbDir, WalDir, []).
+
+%% @doc Restores backup `BackupId' into `DbDir', its WAL files into `WalDir'. The files in
+%% `DbDir' are replaced; a database open there on the node gives
+%% `{error, {db_in_use, Path}}'. Every restored file's checksum is checked. Options:
+%% `{keep_log_files, boolean()}'. A long call.
+-spec restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
+          ok | {error, Reason} when
+      Engine :: backup_engine(),
+      BackupId :: backup_id(),
+      DbDir :: path(),
+      WalDir :: path(),
+      Options :: restore_options(),
+      Reason :: restore_error().
+restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
+    Node = handle(backup_engine, Engine),
+    Request = {restore_db_from_backup, Engine, int(backup_id, BackupId), path(db_dir, DbDir),
+               path(wal_dir, WalDir), options(options, Options)},
+    request(Node, Request, long).
+
+%% @equiv restore_db_from_latest_backup(Engine, DbDir, DbDir)
+-spec restore_db_from_latest_backup(Engine, DbDir) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      DbDir :: path(),
+      Reason :: restore_error().
+restore_db_from_latest_backup(Engine, DbDir) ->
+    restore_db_from_latest_backup(Engine, DbDir, DbDir).
+
+%% @equiv restore_db_from_latest_backup(Engine, DbDir, WalDir, [])
+-spec restore_db_from_latest_backup(Engine, DbDir, WalDir) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      DbDir :: path(),
+      WalDir :: path(),
+      Reason :: restore_error().
+restore_db_from_latest_backup(Engine, DbDir, WalDir) ->
+    restore_db_from_latest_backup(Engine, DbDir, WalDir, []).
+
+%% @doc Restores the backup with the highest id, as {@link restore_db_from_backup/5}.
+-spec restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      DbDir :: path(),
+      WalDir :: path(),
+      Options :: restore_options(),
+      Reason :: restore_error().
+restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
+    Node = handle(backup_engine, Engine),
+    Request = {restore_db_from_latest_backup, Engine, path(db_dir, DbDir),
+               path(wal_dir, WalDir), options(options, Options)},
+    request(Node, Request, long).
+
+%% @doc The seed document's name of {@link restore_db_from_backup/4}.
+-spec restore_from_backup(Engine, BackupId, DbDir, WalDir) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      BackupId :: backup_id(),
+      DbDir :: path(),
+      WalDir :: path(),
+      Reason :: restore_error().
+restore_from_backup(Engine, BackupId, DbDir, WalDir) ->
+    restore_db_from_backup(Engine, BackupId, DbDir, WalDir).
+
+%% @doc The seed document's name of {@link restore_db_from_latest_backup/3}.
+-spec restore_from_latest_backup(Engine, DbDir, WalDir) -> ok | {error, Reason} when
+      Engine :: backup_engine(),
+      DbDir :: path(),
+      WalDir :: path(),
+      Reason :: restore_error().
+restore_from_latest_backup(Engine, DbDir, WalDir) ->
+    restore_db_from_latest_backup(Engine, DbDir, WalDir).
+
+%%%===================================================================
+%%% Ownership and liveness
+%%%===================================================================
+
+%% @doc Makes `Pid' the owner of `Handle', as `ets:give_away/3' does: `Pid' receives
+%% `{'ROCKSDB-TRANSFER', Handle, OldOwner, GiftData}'. Only the owner may give a handle away
+%% (at the shell prompt, the shell, see the module doc); `badarg' otherwise, or when `Pid' is
+%% the owner already or a dead process of this node.
+-spec give_away(Handle, Pid, GiftData) -> ok | {error, Reason} when
+      Handle :: handle(),
+      Pid :: pid(),
+      GiftData :: term(),
+      Reason :: node_error().
+give_away(Handle, Pid, GiftData) ->
+    Node = handle(handle, Handle),
+    Owner = owner(),
+    if
+        not is_pid(Pid) -> badarg({bad_argument, pid});
+        Pid =:= Owner -> badarg({already_owner, Pid});
+        node(Pid) =:= node() -> is_process_alive(Pid) orelse badarg({dead_process, Pid});
+        true -> true
+    end,
+    %% Watched before the request: a give_away that times out here may still succeed there.
+    ok = rocksdb_jnode_owners:watch(Node, Pid),
+    request(Node, {give_away, Handle, Pid, GiftData, [{owner, Owner}]}, quick).
+
+%% @doc Sets (or with `none' removes) the heir of `Handle', as the `heir' option of ETS: when
+%% the owner exits, the heir becomes the owner and receives
+%% `{'ROCKSDB-TRANSFER', Handle, OldOwner, HeirData}'. Only the owner may set it.
+-spec set_heir(Handle, Heir, HeirData) -> ok | {error, Reason} when
+      Handle :: handle(),
+      Heir :: pid() | none,
+      HeirData :: term(),
+      Reason :: node_error().
+set_heir(Handle, Heir, HeirData) ->
+    Node = handle(handle, Handle),
+    case is_pid(Heir) orelse Heir =:= none of
+        true -> ok;
+        false -> badarg({bad_argument, heir})
+    end,
+    request(Node, {set_heir, Handle, Heir, HeirData, [{owner, owner()}]}, quick).
+
+%% @doc Whether the application's Java node answers: `pong' or `{error, Reason}'.
+-spec ping() -> pong | {error, Reason} when
+      Reason :: node_error().
+ping() ->
+    ping(rocksdb_jnode_config:env(node)).
+
+%% @doc Whether the Java node `Node' answers on the application's mailbox: `pong' or
+%% `{error, Reason}', within `call_timeout'.
+-spec ping(Node) -> pong | {error, Reason} when
+      Node :: node(),
+      Reason :: node_error().
+ping(Node) when is_atom(Node) ->
+    request(Node, ping, quick);
+ping(_) ->
+    badarg({bad_argument, node}).
+
+%% @private
+%% @doc The shell's description of a `badarg' raised by this module: its cause.
+-spec format_error(Reason, StackTrace) -> ErrorDescription when
+      Reason :: term(),
+      StackTrace :: [term()],
+      ErrorDescription :: #{general => string()}.
+format_error(_Reason, [{_Module, _Function, _Arguments, Info} | _]) ->
+    case proplists:get_value(error_info, Info) of
+        #{cause := Cause} -> #{general => lists:flatten(describe(Cause))};
+        _ -> #{}
+    end;
+format_error(_Reason, _StackTrace) ->
+    #{}.
+
+%%%===================================================================
+%%% Internal functions
+%%%===================================================================
+
+%% open/2 and open_backup_engine/2: the handle is owned by the caller (or its shell).
+-spec open_owned(node(), open | open_backup_engine, binary(), list()) -> term().
+open_owned(Node, Operation, AbsPath, Opts) ->
+    lists:foreach(fun check_heir/1, Opts),
+    Owner = owner(),
+    %% Watched before the request: an open that times out here may still succeed there, and
+    %% its handle must still be closed when the owner exits.
+    ok = rocksdb_jnode_owners:watch(Node, Owner),
+    request(Node, {Operation, AbsPath, without(owner, Opts) ++ [{owner, Owner}]}, quick).
+
+%% Sends Request to Node's mailbox; a quick call waits call_timeout, a long call
+%% long_call_timeout, with the heartbeat when that is infinity.
+-spec request(node(), term(), quick | long) -> term().
+request(Node, Request, Kind) ->
+    Dest = rocksdb_jnode_config:dest(Node),
+    Reply = case Kind of
+                quick ->
+                    rocksdb_jnode_call:call(Dest, Request,
+                                            rocksdb_jnode_config:env(call_timeout));
+                long ->
+                    case rocksdb_jnode_config:env(long_call_timeout) of
+                        infinity ->
+                            rocksdb_jnode_call:long_call(Dest, Request,
+                                                         rocksdb_jnode_config:heartbeat());
+                        Timeout ->
+                            rocksdb_jnode_call:call(Dest, Request, Timeout)
+                    end
+            end,
+    case Reply of
+        {error, {badarg, Detail}} -> badarg({rejected_by_node, Detail});
+        _ -> Reply
+    end.
+
+%% The process that owns what the caller opens: the caller, or the shell process when the
+%% caller is the evaluator of an Erlang shell (see shell:whereis_evaluator/1).
+-spec owner() -> pid().
+owner() ->
+    Self = self(),
+    try shell_of(Self) of
+        Shell when is_pid(Shell) -> Shell;
+        undefined -> Self
+    catch
+        _:_ -> Self
+    end.
+
+-spec shell_of(pid()) -> pid() | undefined.
+shell_of(Evaluator) ->
+    GroupLeader = group_leader(),
+    Shell = case node(GroupLeader) =:= node() of
+                true -> shell_served_by(GroupLeader);
+                false -> undefined
+            end,
+    case is_pid(Shell) andalso node(Shell) =:= node()
+        andalso process_info(Shell, dictionary) of
+        {dictionary, Dictionary} ->
+            case lists:keyfind(evaluator, 1, Dictionary) of
+                {evaluator, Evaluator} -> Shell;
+                _ -> undefined
+            end;
+        _ ->
+            undefined
+    end.
+
+%% The shell whose I/O the group leader serves: group:interfaces/1 names it under a terminal.
+%% Without one (stdin not a tty, or -oldshell) the group leader is `user', which keeps the
+%% shell in its dictionary the same way but is not a `group' process.
+-spec shell_served_by(pid()) -> pid() | undefined.
+shell_served_by(GroupLeader) ->
+    case lists:keyfind(shell, 1, group:interfaces(GroupLeader)) of
+        {shell, Shell} ->
+            Shell;
+        false ->
+            case process_info(GroupLeader, dictionary) of
+                {dictionary, Dictionary} ->
+                    case lists:keyfind(shell, 1, Dictionary) of
+                        {shell, Shell} -> Shell;
+                        false -> undefined
+                    end;
+                undefined ->
+                    undefined
+            end
+    end.
+
+%% The Java node of the options ({node, Node} or the application's) and the options without it.
+-spec target(term()) -> {node(), list()}.
+target(Options) ->
+    Opts = options(options, Options),
+    Node = case lists:keyfind(node, 1, Opts) of
+               {node, N} when is_atom(N) -> N;
+               false -> rocksdb_jnode_config:env(node);
+               Bad -> badarg({bad_option, Bad})
+           end,
+    {Node, without(node, Opts)}.
+
+-spec without(atom(), list()) -> list().
+without(Key, Opts) ->
+    [Opt || Opt <- Opts, not (is_tuple(Opt) andalso tuple_size(Opt) > 0
+                              andalso element(1, Opt) =:= Key)].
+
+-spec check_heir(term()) -> ok.
+check_heir({heir, none}) -> ok;
+check_heir({heir, Pid, _Data}) when is_pid(Pid) -> ok;
+check_heir(Opt) when is_tuple(Opt), tuple_size(Opt) > 0, element(1, Opt) =:= heir ->
+    badarg({bad_option, Opt});
+check_heir(_) -> ok.
+
+%% A handle of a Java node; returns that node.
+-spec handle(atom(), term()) -> node().
+handle(_Name, Handle) when is_reference(Handle), node(Handle) =/= node() ->
+    node(Handle);
+handle(_Name, Handle) when is_reference(Handle) ->
+    badarg({foreign_handle, Handle});
+handle(Name, _) ->
+    badarg({bad_argument, Name}).
+
+%% A handle of the Java node Node.
+-spec handle_on(atom(), term(), node()) -> reference().
+handle_on(Name, Handle, Node) ->
+    case handle(Name, Handle) of
+        Node -> Handle;
+        _ -> badarg({handle_on_other_node, Handle, Node})
+    end.
+
+-spec binary(atom(), term()) -> binary().
+binary(_Name, Binary) when is_binary(Binary) -> Binary;
+binary(Name, _) -> badarg({bad_argument, Name}).
+
+-spec int(atom(), term()) -> non_neg_integer().
+int(_Name, Int) when is_integer(Int), Int >= 0, Int =< ?MAX_INT -> Int;
+int(Name, _) -> badarg({bad_argument, Name}).
+
+%% An options list: a proper list.
+-spec options(atom(), term()) -> list().
+options(Name, Options) ->
+    case is_proper_list(Options) of
+        true -> Options;
+        false -> badarg({bad_argument, Name})
+    end.
+
+-spec is_proper_list(term()) -> boolean().
+is_proper_list([_ | Tail]) -> is_proper_list(Tail);
+is_proper_list([]) -> true;
+is_proper_list(_) -> false.
+
+%% A path as the node receives it: absolute, as a UTF-8 binary.
+-spec path(atom(), term()) -> binary().
+path(Name, Path) ->
+    Chars = if
+                is_binary(Path) -> unicode:characters_to_list(Path);
+                true -> Path
+            end,
+    case is_path_chars(Chars) of
+        true -> unicode:characters_to_binary(filename:absname(Chars));
+        false -> badarg({bad_path, Name})
+    end.
+
+%% A non-empty flat list of Unicode code points without NUL.
+-spec is_path_chars(term()) -> boolean().
+is_path_chars([_ | _] = Chars) -> are_chars(Chars);
+is_path_chars(_) -> false.
+
+-spec are_chars(term()) -> boolean().
+are_chars([C | Rest]) when is_integer(C), C > 0, C < 16#D800;
+                           is_integer(C), C > 16#DFFF, C =< 16#10FFFF ->
+    are_chars(Rest);
+are_chars([]) -> true;
+are_chars(_) -> false.
+
+-spec badarg(term()) -> no_return().
+badarg(Cause) ->
+    erlang:error(badarg, none, [{error_info, #{module => ?MODULE, cause => Cause}}]).
+
+-spec describe(term()) -> io_lib:chars().
+describe({bad_argument, Name}) ->
+    io_lib:format("~p has the wrong type", [Name]);
+describe({bad_path, Name}) ->
+    io_lib:format("~p is not a path (a non-empty string or UTF-8 binary without NUL)", [Name]);
+describe({bad_option, Opt}) ->
+    io_lib:format("bad option ~0p", [Opt]);
+describe({foreign_handle, Ref}) ->
+    io_lib:format("~0p was made on this node; handles are minted by a Java node", [Ref]);
+describe({handle_on_other_node, Ref, Node}) ->
+    io_lib:format("~0p is not a handle of ~0p, the node of the backup engine", [Ref, Node]);
+describe({already_owner, Pid}) ->
+    io_lib:format("~0p owns the handle already", [Pid]);
+describe({dead_process, Pid}) ->
+    io_lib:format("~0p is not alive", [Pid]);
+describe({rejected_by_node, Detail}) ->
+    io_lib:format("the Java node rejected the call: ~0p", [Detail]);
+describe(Cause) ->
+    io_lib:format("~0p", [Cause]).

@@ -1,0 +1,198 @@
+%% The transport against fake mailboxes on this node: replies, the no-stray-message guarantee,
+%% node errors and the heartbeat of long calls.
+-module(rocksdb_jnode_call_tests).
+
+-include_lib("eunit/include/eunit.hrl").
+
+-define(ABSENT_NODE, 'absent_jnode@127.0.0.1').
+
+%% Each scenario runs in a fresh process so that its mailbox, links and trap_exit flag are
+%% its own; the result is what the scenario returns.
+in_fresh_process(Fun) ->
+    {Pid, MRef} = spawn_monitor(fun() -> exit({scenario_result, Fun()}) end),
+    receive
+        {'DOWN', MRef, process, Pid, {scenario_result, Result}} -> Result;
+        {'DOWN', MRef, process, Pid, Other} -> erlang:error({scenario_crashed, Other})
+    end.
+
+fake_name() ->
+    list_to_atom("fake_jnode_" ++ integer_to_list(erlang:unique_integer([positive]))).
+
+mailbox() ->
+    {messages, Messages} = process_info(self(), messages),
+    Messages.
+
+links() ->
+    {links, Links} = process_info(self(), links),
+    Links.
+
+reply_test() ->
+    Name = fake_name(),
+    Fake = rocksdb_jnode_fake:start(Name, fun({echo, X}) -> {reply, {echoed, X}} end),
+    try
+        ?assertEqual({{echoed, 42}, [], []},
+                     in_fresh_process(fun() ->
+                                              Reply = rocksdb_jnode_call:call({Name, node()},
+                                                                              {echo, 42}, 1000),
+                                              {Reply, mailbox(), links()}
+                                      end))
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
+%% The hazard itself: a plain gen_server:call/3 to a JInterface-like mailbox that answers late
+%% leaves the reply in the caller's mailbox. (If this ever stops being true, the proxy is no
+%% longer needed.)
+plain_call_gets_a_stray_reply_test() ->
+    Name = fake_name(),
+    Fake = rocksdb_jnode_fake:start(Name, fun(Req) -> {reply_after, 200, late, notify(Req)} end),
+    try
+        Messages = in_fresh_process(
+                     fun() ->
+                             {timeout, _} = catch_exit(fun() ->
+                                                               gen_server:call({Name, node()},
+                                                                               {notify, self()},
+                                                                               50)
+                                                       end),
+                             receive {fake_replied, _} -> ok end,
+                             mailbox()
+                     end),
+        ?assertMatch([{_Tag, late}], Messages)
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
+late_reply_leaves_no_message_test() ->
+    late_reply_leaves_no_message(false).
+
+late_reply_leaves_no_message_when_trapping_exits_test() ->
+    late_reply_leaves_no_message(true).
+
+late_reply_leaves_no_message(TrapExit) ->
+    Name = fake_name(),
+    Fake = rocksdb_jnode_fake:start(Name, fun(Req) -> {reply_after, 200, late, notify(Req)} end),
+    try
+        Result = in_fresh_process(
+                   fun() ->
+                           _ = process_flag(trap_exit, TrapExit),
+                           Reply = rocksdb_jnode_call:call({Name, node()}, {notify, self()}, 50),
+                           %% The fake sends the late reply first, then this notice.
+                           receive {fake_replied, _} -> ok end,
+                           {Reply, mailbox(), links()}
+                   end),
+        ?assertEqual({{error, timeout}, [], []}, Result)
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
+nodedown_test() ->
+    {Time, Result} = timer:tc(fun() ->
+                                      in_fresh_process(
+                                        fun() ->
+                                                R = rocksdb_jnode_call:call({rocksdb, ?ABSENT_NODE},
+                                                                            ping, 20000),
+                                                {R, mailbox(), links()}
+                                        end)
+                              end),
+    ?assertEqual({{error, {nodedown, ?ABSENT_NODE}}, [], []}, Result),
+    %% Promptly, not after the call's timeout.
+    ?assert(Time < 10000000).
+
+noproc_test() ->
+    Name = fake_name(),
+    ?assertEqual({error, {noproc, {Name, node()}}},
+                 rocksdb_jnode_call:call({Name, node()}, ping, 1000)).
+
+heartbeat_gives_up_on_a_silent_node_test() ->
+    Name = fake_name(),
+    Fake = rocksdb_jnode_fake:start(Name, fun(_) -> noreply end),
+    try
+        {Time, Result} =
+            timer:tc(fun() ->
+                             in_fresh_process(
+                               fun() ->
+                                       R = rocksdb_jnode_call:long_call({Name, node()}, backup,
+                                                                        #{interval => 50,
+                                                                          misses => 3}),
+                                       {R, mailbox(), links()}
+                               end)
+                     end),
+        ?assertEqual({{error, {node_unresponsive, node()}}, [], []}, Result),
+        %% Three misses of (wait 50 ms + ping timeout 50 ms) each.
+        ?assert(Time >= 300000)
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
+heartbeat_keeps_a_slow_call_alive_test() ->
+    Name = fake_name(),
+    Fake = rocksdb_jnode_fake:start(Name, fun(ping) -> {reply, pong};
+                                             (backup) -> {reply_after, 600, done, none}
+                                          end),
+    try
+        %% Without answered pings the call would give up after about 200 ms.
+        ?assertEqual({done, [], []},
+                     in_fresh_process(
+                       fun() ->
+                               R = rocksdb_jnode_call:long_call({Name, node()}, backup,
+                                                                #{interval => 50, misses => 2}),
+                               {R, mailbox(), links()}
+                       end))
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
+heartbeat_late_reply_leaves_no_message_test() ->
+    Name = fake_name(),
+    Fake = rocksdb_jnode_fake:start(Name, fun(ping) -> noreply;
+                                             ({notify, _} = Req) ->
+                                                  {reply_after, 500, late, notify(Req)}
+                                          end),
+    try
+        ?assertEqual({{error, {node_unresponsive, node()}}, [], []},
+                     in_fresh_process(
+                       fun() ->
+                               R = rocksdb_jnode_call:long_call({Name, node()}, {notify, self()},
+                                                                #{interval => 50, misses => 2}),
+                               receive {fake_replied, _} -> ok end,
+                               {R, mailbox(), links()}
+                       end))
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
+%% A call that waits without a bound does not outlive its caller: the proxy dies with it.
+proxy_dies_with_its_caller_test() ->
+    Name = fake_name(),
+    Test = self(),
+    Fake = rocksdb_jnode_fake:start(Name, fun({tell, Pid}) -> Test ! {proxy, Pid}, noreply end),
+    try
+        Caller = spawn(fun() ->
+                               Self = self(),
+                               rocksdb_jnode_call:call({Name, node()}, {tell, Self}, infinity)
+                       end),
+        Proxy = receive {proxy, Caller} ->
+                        %% The request names the caller; the proxy is the caller's only link.
+                        {links, [P]} = process_info(Caller, links),
+                        P
+                after 5000 -> erlang:error(no_request)
+                end,
+        MRef = erlang:monitor(process, Proxy),
+        exit(Caller, kill),
+        ?assertEqual(killed, receive {'DOWN', MRef, process, Proxy, Why} -> Why
+                             after 5000 -> still_alive
+                             end)
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
+%% Handler helper: the request {notify, Pid} asks for a notice to Pid after the late reply.
+notify({notify, Pid}) -> Pid;
+notify(_) -> none.
+
+catch_exit(Fun) ->
+    try Fun() of
+        Value -> {value, Value}
+    catch
+        exit:{Reason, _Location} -> {Reason, exit}
+    end.

@@ -1,0 +1,61 @@
+%% @doc A fake Java node mailbox for the eunit tests: a local registered process that speaks
+%% the gen_server call protocol the way JInterface does, replying `{Tag, Reply}' to the pid of
+%% the caller (never to an alias).
+%%
+%% The handler decides per request: `{reply, Reply}', `noreply' (never answers), or
+%% `{reply_after, Ms, Reply, Notify}': a reply sent Ms later, after which `Notify' (a pid or
+%% `none') receives `{fake_replied, Request}'. The handler itself may send messages, for
+%% instance to tell the test which request arrived.
+-module(rocksdb_jnode_fake).
+
+-export([start/2, stop/1, remote_ref/1]).
+
+-type action() :: {reply, term()} | noreply | {reply_after, non_neg_integer(), term(), pid() | none}.
+-type handler() :: fun((Request :: term()) -> action()).
+
+-spec start(atom(), handler()) -> pid().
+start(Name, Handler) ->
+    Parent = self(),
+    Pid = spawn(fun() ->
+                        true = register(Name, self()),
+                        Parent ! {fake_registered, self()},
+                        loop(Handler)
+                end),
+    receive
+        {fake_registered, Pid} -> Pid
+    end.
+
+-spec stop(pid()) -> ok.
+stop(Pid) ->
+    MRef = erlang:monitor(process, Pid),
+    exit(Pid, kill),
+    receive
+        {'DOWN', MRef, process, Pid, _} -> ok
+    end.
+
+%% A reference that looks minted by Node: node(Ref) =:= Node.
+-spec remote_ref(node()) -> reference().
+remote_ref(Node) ->
+    Name = atom_to_binary(Node, utf8),
+    %% NEWER_REFERENCE_EXT with a SMALL_ATOM_UTF8_EXT node name.
+    binary_to_term(<<131, 90, 3:16, 119, (byte_size(Name)), Name/binary,
+                     1:32, 1:32, 2:32, 3:32>>).
+
+-spec loop(handler()) -> no_return().
+loop(Handler) ->
+    receive
+        {'$gen_call', {From, Tag}, Request} ->
+            case Handler(Request) of
+                {reply, Reply} ->
+                    From ! {Tag, Reply};
+                noreply ->
+                    ok;
+                {reply_after, Ms, Reply, Notify} ->
+                    _ = spawn(fun() ->
+                                      timer:sleep(Ms),
+                                      From ! {Tag, Reply},
+                                      is_pid(Notify) andalso (Notify ! {fake_replied, Request})
+                              end)
+            end,
+            loop(Handler)
+    end.

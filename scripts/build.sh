@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds everything: installs what is missing (scripts/bootstrap.sh), builds the Java node's jar
+# with Maven (tests skipped unless RUN_JAVA_TESTS=1), puts it in the Erlang app's priv/ and
+# compiles the Erlang apps with rebar3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jver=$(bash scripts/bootstrap.sh | tail -n 1)
+if [ "${RUN_JAVA_TESTS:-0}" = 1 ]; then
+  mvn -q -B -Djinterface.version="$jver" package
+else
+  mvn -q -B -Djinterface.version="$jver" -DskipTests package
+fi
+mkdir -p erlang_client/rocksdb_jnode/priv
+cp java_node/target/rocksdb-jnode.jar erlang_client/rocksdb_jnode/priv/rocksdb-jnode.jar
+rebar3 compile >/dev/null
