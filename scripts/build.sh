@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jver=$(bash scripts/bootstrap.sh | tail -n 1)
 if [ "${RUN_JAVA_TESTS:-0}" = 1 ]; then
-  mvn -q -B -Djinterface.version="$jver" package
+  mvn -q -B -Dstyle.color=never -Djinterface.version="$jver" package
 else
-  mvn -q -B -Djinterface.version="$jver" -DskipTests package
+  mvn -q -B -Dstyle.color=never -Djinterface.version="$jver" -DskipTests package
 fi
 mkdir -p erlang_client/rocksdb_jnode/priv
 cp java_node/target/rocksdb-jnode.jar erlang_client/rocksdb_jnode/priv/rocksdb-jnode.jar

@@ -8,13 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-example}
 case "$mode" in example|--shell) ;; *) echo "usage: $0 [--shell]" >&2; exit 2;; esac
-bash scripts/build.sh
+bash scripts/build.sh </dev/null
 
 cookie=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
 node="rocksdb_jnode_demo_$$@127.0.0.1"
 work=$(mktemp -d /tmp/rocksdb_jnode_demo.XXXXXX)
 log="$work/java_node.log"
-java -jar java_node/target/rocksdb-jnode.jar --name "$node" --cookie "$cookie" >"$log" 2>&1 &
+java -jar java_node/target/rocksdb-jnode.jar --name "$node" --cookie "$cookie" >"$log" 2>&1 </dev/null &
 jpid=$!
 trap 'kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null; true' EXIT
 for _ in $(seq 1 300); do

@@ -47,10 +47,17 @@ run(Work) ->
 
 contents(Dir) ->
     {ok, Db} = ?SHOW(rocksdb:open(Dir, [])),
-    Found = [{K, ?SHOW(rocksdb:get(Db, K, []))} || K <- [<<"a">>, <<"b">>, <<"c">>]],
+    Found = [{K, show(io_lib:format("rocksdb:get(Db, ~p, [])", [K]), rocksdb:get(Db, K, []))}
+             || K <- [<<"a">>, <<"b">>, <<"c">>]],
     ok = ?SHOW(rocksdb:close(Db)),
     Found.
 
 show(Call, Reply) ->
-    io:format("~ts~n    -> ~tp~n", [Call, Reply]),
+    io:format("~ts~n    -> ~tp~n", [tidy(lists:flatten(Call)), Reply]),
     Reply.
+
+%% ??Expr spells a call token by token ("rocksdb : open ( Path , Options )"): close the gaps.
+tidy(Text) ->
+    lists:foldl(fun({From, To}, Acc) -> string:replace(Acc, From, To, all) end, Text,
+                [{" : ", ":"}, {" ( ", "("}, {" )", ")"}, {" , ", ", "}, {"<< ", "<<"},
+                 {" >>", ">>"}, {"[ ]", "[]"}]).

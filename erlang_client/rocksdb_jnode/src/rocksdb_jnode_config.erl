@@ -7,7 +7,7 @@
 %% the first call instead of turning into an odd timeout.
 -module(rocksdb_jnode_config).
 
--export([env/1, dest/1, heartbeat/0]).
+-export([env/1, dest/1, heartbeat/0, ensure_loaded/0]).
 
 -type key() :: node | mailbox | call_timeout | long_call_timeout
              | heartbeat_interval | heartbeat_misses.
@@ -18,6 +18,7 @@
       Key :: key(),
       Value :: term().
 env(Key) ->
+    ok = ensure_loaded(),
     Value = application:get_env(rocksdb_jnode, Key, default(Key)),
     case valid(Key, Value) of
         true -> Value;
@@ -34,6 +35,28 @@ dest(Node) ->
 -spec heartbeat() -> rocksdb_jnode_call:heartbeat().
 heartbeat() ->
     #{interval => env(heartbeat_interval), misses => env(heartbeat_misses)}.
+
+%% @doc Loads the application when it is not loaded yet, so that its environment holds the
+%% values of the command line (`-rocksdb_jnode node ...') and of sys.config, not only the
+%% defaults. Loading replaces the values that application:set_env/3 gave its keys before the
+%% load with those of the .app file: such values are kept, so a user who set `node' before the
+%% first call does not silently lose it.
+-spec ensure_loaded() -> ok.
+ensure_loaded() ->
+    case application:get_key(rocksdb_jnode, vsn) of
+        {ok, _} ->
+            ok;
+        undefined ->
+            Preset = application:get_all_env(rocksdb_jnode),
+            case application:load(rocksdb_jnode) of
+                ok ->
+                    lists:foreach(fun({Key, Value}) ->
+                                          application:set_env(rocksdb_jnode, Key, Value)
+                                  end, Preset);
+                {error, _} ->
+                    ok
+            end
+    end.
 
 -spec default(key()) -> term().
 default(node) -> 'rocksdb_jnode@127.0.0.1';

@@ -72,22 +72,9 @@ resync(Node) when is_atom(Node) ->
             {error, {unexpected_reply, Other}}
     end.
 
-%% Loading an application replaces the values that application:set_env/3 gave its keys
-%% before the load with those of the .app file. A user who set `node' and then made the
-%% first call, which loads the application here, would silently lose it: keep such values.
 -spec start_application() -> ok | {error, term()}.
 start_application() ->
-    IsLoaded = lists:keymember(rocksdb_jnode, 1, application:loaded_applications()),
-    Preset = case IsLoaded of
-                 true -> [];
-                 false -> application:get_all_env(rocksdb_jnode)
-             end,
-    case application:load(rocksdb_jnode) of
-        ok -> lists:foreach(fun({Key, Value}) ->
-                                    application:set_env(rocksdb_jnode, Key, Value)
-                            end, Preset);
-        {error, _} -> ok
-    end,
+    ok = rocksdb_jnode_config:ensure_loaded(),
     case application:ensure_all_started(rocksdb_jnode) of
         {ok, _} -> ok;
         {error, _} = Error -> Error
