@@ -5,11 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jver=$(bash scripts/bootstrap.sh | tail -n 1)
-if [ "${RUN_JAVA_TESTS:-0}" = 1 ]; then
-  mvn -q -B -Dstyle.color=never -Djinterface.version="$jver" package
-else
-  mvn -q -B -Dstyle.color=never -Djinterface.version="$jver" -DskipTests package
-fi
+skip=-DskipTests
+[ "${RUN_JAVA_TESTS:-0}" = 1 ] && skip=
+# Debian's Maven prints colour resets even when quiet; strip them.
+mvn -q -B -Dstyle.color=never -Djinterface.version="$jver" $skip package 2>&1 | sed 's/\x1b\[0m//g'
+
 mkdir -p erlang_client/rocksdb_jnode/priv
 cp java_node/target/rocksdb-jnode.jar erlang_client/rocksdb_jnode/priv/rocksdb-jnode.jar
 rebar3 compile >/dev/null
