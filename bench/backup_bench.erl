@@ -22,11 +22,43 @@ run([Work, NStr, SStr, RoundsStr]) ->
                   io:format("node round ~b: create_new_backup ~.1f ms~n", [R, Us / 1000]),
                   ok = rocksdb_jnode:close_backup_engine(E)
           end, lists:seq(1, Rounds)),
+        Idle = get_latencies(Db, N, 2000),
+        report("get, idle node", Idle),
+        {ok, Slow} = rocksdb_jnode:open_backup_engine(filename:join(Work, "node_backup_slow"),
+                                                      [{backup_rate_limit, 32 * 1024 * 1024}]),
+        Self = self(),
+        Backup = spawn_link(fun() ->
+                                    {Us, R} = timer:tc(fun() -> rocksdb_jnode:create_new_backup(Slow, Db) end),
+                                    Self ! {backup_done, Us, R}
+                            end),
+        timer:sleep(200),
+        During = get_latencies(Db, N, 2000),
+        {InfoUs, {ok, _}} = timer:tc(fun() -> rocksdb_jnode:get_backup_info(Slow) end),
+        receive {backup_done, BUs, ok} -> ok end,
+        unlink(Backup),
+        io:format("rate-limited backup (32 MB/s) took ~.1f s~n", [BUs / 1.0e6]),
+        report("get, during that backup", During),
+        io:format("get_backup_info on the busy engine during the backup: ~.2f ms~n", [InfoUs / 1000]),
+        ok = rocksdb_jnode:close_backup_engine(Slow),
         ok = rocksdb_jnode:close(Db)
     after
         rocksdb_jnode_node:stop(Info)
     end,
     halt(0).
+
+get_latencies(Db, N, Count) ->
+    [begin
+         K = list_to_binary(io_lib:format("k~8..0b", [rand:uniform(N) - 1])),
+         {Us, {ok, _}} = timer:tc(fun() -> rocksdb_jnode:get(Db, K, []) end),
+         Us
+     end || _ <- lists:seq(1, Count)].
+
+report(What, Us) ->
+    S = lists:sort(Us),
+    L = length(S),
+    P = fun(Q) -> lists:nth(max(1, round(Q * L)), S) / 1000 end,
+    io:format("~s: ~b calls, p50 ~.2f ms, p99 ~.2f ms, max ~.2f ms~n",
+              [What, L, P(0.5), P(0.99), lists:last(S) / 1000]).
 
 put_all(_Db, N, N, _S) -> ok;
 put_all(Db, I, N, S) ->

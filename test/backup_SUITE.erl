@@ -26,6 +26,7 @@
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
+-include_lib("kernel/include/file.hrl").
 
 %% The big DB: BIG_N incompressible values of BIG_VALUE bytes, backed up by engines whose
 %% backup_rate_limit (RATE bytes/s) makes one backup of it last about BIG_N*BIG_VALUE/RATE s.
@@ -285,8 +286,10 @@ create_by_path_of_checkpoint(Config) ->
 %% A DB closed with writes only in its WAL: a backup by path refuses it, mentioning the WAL,
 %% and leaves the DB as it was.
 create_by_path_of_unflushed_closed_db(Config) ->
-    {Db, Data} = small_db(Config, "unflushed_src", 30),
-    Path = ?config(last_db_path, put_last(Config)),
+    Path = jnode_ct:dir(Config, "unflushed_src"),
+    {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
+    Data = kvs(<<"k">>, 30),
+    put_all(Db, Data),
     ok = rocksdb:close(Db),
     Dir = jnode_ct:dir(Config, "unflushed_backups"),
     {ok, E} = rocksdb:open_backup_engine(Dir),
@@ -296,6 +299,7 @@ create_by_path_of_unflushed_closed_db(Config) ->
     ?assert(io_lib:printable_unicode_list(Text)),
     ?assertNotEqual(nomatch, string:find(Text, "WAL")),
     ?assertEqual({ok, []}, rocksdb:get_backup_info(E)),
+    ?assertEqual([], files_under(Dir)),
     ?assertEqual(Before, db_files(Path)),
     check_db(Path, Data, []),
     ok = rocksdb:close_backup_engine(E).
@@ -399,8 +403,8 @@ info_fields_match_meta_files(Config) ->
     {ok, Infos} = rocksdb:get_backup_info(E),
     ?assertEqual([1, 2, 3], [maps:get(id, I) || I <- Infos]),
     [begin
-         ?assertEqual([app_metadata, backup_id, id, number_files, size, timestamp] --
-                          [app_metadata], lists:sort(maps:keys(I))),
+         ?assertEqual([backup_id, id, number_files, size, timestamp],
+                      lists:sort(maps:keys(I))),
          ?assertEqual(maps:get(id, I), maps:get(backup_id, I)),
          ?assert(abs(maps:get(timestamp, I) - Now) =< 60),
          ?assert(maps:get(size, I) > 0),
@@ -887,18 +891,13 @@ put_all(Db, Map) ->
     [ok = rocksdb:put(Db, K, V, []) || {K, V} <- maps:to_list(Map)],
     ok.
 
-%% A new DB with N keys (not flushed), owned by the caller. Its path is in the process
-%% dictionary (see put_last/1).
+%% A new DB with N keys (not flushed), owned by the caller.
 small_db(Config, Name, N) ->
     Path = jnode_ct:dir(Config, Name),
     {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
     Data = kvs(<<"k">>, N),
     put_all(Db, Data),
-    put(last_db_path, Path),
     {Db, Data}.
-
-put_last(Config) ->
-    [{last_db_path, get(last_db_path)} | Config].
 
 %% An engine with one backup (flushed, so with a table file) of a small DB, which is closed.
 flushed_backup(Config, Name) ->
