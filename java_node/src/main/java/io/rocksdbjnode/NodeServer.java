@@ -58,6 +58,12 @@ final class NodeServer {
         new BackupOps(table, guard).register(routes);
         this.ownership = new OwnershipOps(table, this::send);
         ownership.register(routes);
+        if (NativeBackupStop.available()) {
+            LOG.info("stop_backup: RocksDB's native StopBackup is available");
+        } else {
+            LOG.warning("stop_backup: RocksDB's native StopBackup is unavailable; a stopped backup will run "
+                    + "to its end and then be deleted");
+        }
         this.quick = pool("rocksdb-quick", config.quickThreads());
         this.slow = pool("rocksdb-long", config.longThreads());
         node.registerStatusHandler(new OtpNodeStatus() {
@@ -244,8 +250,7 @@ final class NodeServer {
     private static void awaitPool(ThreadPoolExecutor pool) {
         try {
             if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.warning("requests still running after 60 s; closing handles under them anyway is unsafe, "
-                        + "so their handles stay open until they end");
+                LOG.warning("requests still running after 60 s; closing their handles waits for them to end");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
