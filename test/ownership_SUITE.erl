@@ -458,7 +458,7 @@ log_size(Log) ->
 
 %% The text printed after Line was echoed (past offset Before) and before the next prompt.
 output_after(#{prompt := Prompt}, Text, Before, Line) ->
-    New = binary_to_list(binary:part(Text, Before, byte_size(Text) - Before)),
+    New = clean(binary:part(Text, Before, byte_size(Text) - Before)),
     case string:find(New, Line) of
         nomatch ->
             nomatch;
@@ -469,6 +469,11 @@ output_after(#{prompt := Prompt}, Text, Before, Line) ->
                 AtPrompt -> string:trim(lists:sublist(Rest, length(Rest) - length(AtPrompt)))
             end
     end.
+
+%% The terminal's echo without its line-wrapping marks (" \b") and escape sequences.
+clean(Bytes) ->
+    NoWrap = re:replace(Bytes, " \x08", "", [global, {return, binary}]),
+    binary_to_list(re:replace(NoWrap, "\e\\[[0-9;?]*[A-Za-z]", "", [global, {return, binary}])).
 
 await_log(#{log := Log}, Pred, What) ->
     jnode_ct:wait_until(fun() ->

@@ -3,6 +3,7 @@ package io.rocksdbjnode;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
+import java.util.function.BooleanSupplier;
 
 /**
  * A native RocksDB object held in the {@link HandleTable} under a node-minted reference.
@@ -101,24 +102,14 @@ abstract class Handle {
     final boolean close() {
         synchronized (this) {
             if (closing) {
-                awaitClosed();
+                awaitWhile(() -> !closed);
                 return false;
             }
             closing = true;
         }
         beforeClose();
         synchronized (this) {
-            boolean interrupted = false;
-            while (leases > 0) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            awaitWhile(() -> leases > 0);
         }
         try {
             closeNative();
@@ -131,9 +122,10 @@ abstract class Handle {
         return true;
     }
 
-    private void awaitClosed() {
+    /** Waits on this handle's monitor (held by the caller) while {@code condition} holds, uninterruptibly. */
+    private void awaitWhile(BooleanSupplier condition) {
         boolean interrupted = false;
-        while (!closed) {
+        while (condition.getAsBoolean()) {
             try {
                 wait();
             } catch (InterruptedException e) {
