@@ -18,6 +18,12 @@
 
 %% @doc Creates the registry (a public ETS table owned by a process of its own).
 registry_start() ->
+    case ets:info(?TABLE, name) of
+        undefined -> registry_create();
+        ?TABLE -> cleanup()
+    end.
+
+registry_create() ->
     Parent = self(),
     Owner = spawn(fun() ->
                           _ = ets:new(?TABLE, [named_table, public, bag]),

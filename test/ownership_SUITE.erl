@@ -115,15 +115,16 @@ owner_exit(Config, How) ->
 
 %% A gen_server that opens its DB in init/1 crashes, again and again; each time its supervisor
 %% restarts it at once and the restarted worker's open must succeed (the crashed incarnation's
-%% handle is closed in time, or the node waits for it). Crashes alternate between an error in
-%% the worker and an exit(kill).
+%% handle is closed in time, or the node waits for it), 40 times in a row. Crashes alternate
+%% between an error in the worker and an exit(kill). The supervisor's intensity (50 in 10 s)
+%% allows them all.
 supervisor_restart_reopens(Config) ->
     Path = jnode_ct:dir(Config, "supervised"),
     {ok, Sup} = own_sup:start(Path, self()),
     own_ct:track({proc, Sup}),
     {W0, Db0, _} = await_worker_open(0),
     ok = gen_server:call(W0, {put, <<"generation">>, <<"0">>}),
-    Crashes = 6,
+    Crashes = 40,
     Times = lists:map(
               fun(I) ->
                       Prev = I - 1,

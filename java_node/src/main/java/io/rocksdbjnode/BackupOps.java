@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.rocksdb.BackupEngineOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -46,6 +47,7 @@ final class BackupOps {
         Path dir = guard.resolve(r.arg(0), "path");
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
+        List<Consumer<BackupEngineOptions>> settings = OptionsMapping.backupEngineSettings(opts);
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
@@ -53,7 +55,7 @@ final class BackupOps {
         } catch (IOException e) {
             throw RequestException.text("backup_engine_open", "IO error: " + describe(e));
         }
-        BackupEngineOptions beo = OptionsMapping.backupEngineOptions(dir, opts);
+        BackupEngineOptions beo = OptionsMapping.backupEngineOptions(dir, settings);
         try {
             BackupEngineHandle h = table.add(ref -> openEngine(ref, ownership, dir, beo));
             return Terms.ok(h.ref());
@@ -112,6 +114,9 @@ final class BackupOps {
         try (Handle.Lease el = engine.lease()) {
             if (db != null) {
                 try (Handle.Lease dl = db.lease()) {
+                    if (db.readOnly()) {
+                        refuseWalOnlyWrites(db.db(), db.path());
+                    }
                     engine.createNewBackup(db.db(), flush, metadata);
                 }
             } else {
@@ -129,14 +134,22 @@ final class BackupOps {
             throw RequestException.text("error", "IO error: " + source + ": not a database directory");
         }
         try (Options o = new Options(); RocksDB ro = RocksDB.openReadOnly(o, source.toString())) {
-            long walOnly = ro.getLongProperty("rocksdb.num-entries-active-mem-table")
-                    + ro.getLongProperty("rocksdb.num-entries-imm-mem-tables");
-            if (walOnly > 0) {
-                throw RequestException.text("error", "Invalid argument: " + source + " holds " + walOnly
-                        + " writes only in its WAL, which a backup of a read-only open would drop; open it on "
-                        + "this node and back up the handle, or back up a checkpoint of it");
-            }
+            refuseWalOnlyWrites(ro, source);
             engine.createNewBackup(ro, false, metadata);
+        }
+    }
+
+    /**
+     * A backup of a read-only DB drops the writes that are only in its WAL (RocksDB 9.4 and
+     * later): refuse it, with a clear error, rather than make a backup that silently lacks them.
+     */
+    private static void refuseWalOnlyWrites(RocksDB readOnly, Path dir) throws RocksDBException, RequestException {
+        long walOnly = readOnly.getLongProperty("rocksdb.num-entries-active-mem-table")
+                + readOnly.getLongProperty("rocksdb.num-entries-imm-mem-tables");
+        if (walOnly > 0) {
+            throw RequestException.text("error", "Invalid argument: " + dir + " holds " + walOnly
+                    + " writes only in its WAL, which a backup of a read-only open would drop; open it "
+                    + "read-write on this node and back up the handle, or back up a checkpoint of it");
         }
     }
 

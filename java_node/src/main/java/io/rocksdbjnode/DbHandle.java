@@ -10,12 +10,19 @@ final class DbHandle extends Handle {
     private final RocksDB db;
     private final Options options;
     private final Path path;
+    private final boolean readOnly;
 
-    DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, Options options, Path path) {
+    DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, Options options, Path path, boolean readOnly) {
         super(ref, Kind.DB, ownership);
         this.db = db;
         this.options = options;
         this.path = path;
+        this.readOnly = readOnly;
+    }
+
+    /** Whether the DB was opened read-only. */
+    boolean readOnly() {
+        return readOnly;
     }
 
     /** The RocksDB instance; only to be used inside a {@link #lease()}. */

@@ -49,7 +49,7 @@ final class DbOps {
             spec.options().close();
             throw RequestException.text("db_open", Statuses.text(e));
         }
-        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, spec.options(), path));
+        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, spec.options(), path, spec.readOnly()));
         return Terms.ok(h.ref());
     }
 

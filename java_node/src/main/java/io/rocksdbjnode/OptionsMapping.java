@@ -1,7 +1,10 @@
 package io.rocksdbjnode;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.rocksdb.BackupEngineOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -43,27 +46,49 @@ final class OptionsMapping {
         }
     }
 
-    static BackupEngineOptions backupEngineOptions(Path dir, List<Option> opts) throws RequestException {
-        BackupEngineOptions o = new BackupEngineOptions(dir.toString());
-        try {
-            for (Option opt : opts) {
-                switch (opt.key()) {
-                    case "share_table_files" -> o.setShareTableFiles(opt.bool());
-                    case "share_files_with_checksum" -> o.setShareFilesWithChecksum(opt.bool());
-                    case "sync" -> o.setSync(opt.bool());
-                    case "destroy_old_data" -> o.setDestroyOldData(opt.bool());
-                    case "backup_log_files" -> o.setBackupLogFiles(opt.bool());
-                    case "backup_rate_limit" -> o.setBackupRateLimit(longOf(opt));
-                    case "restore_rate_limit" -> o.setRestoreRateLimit(longOf(opt));
-                    case "max_background_operations" -> o.setMaxBackgroundOperations(intOf(opt, 1));
-                    default -> throw RequestException.error(Terms.tuple(Terms.atom("bad_option"), opt.raw()));
+    /**
+     * Checks backup engine options and returns them as settings to apply, without touching the
+     * file system: a refused request must leave nothing behind, and {@link BackupEngineOptions}
+     * can only be made once the directory exists.
+     */
+    static List<Consumer<BackupEngineOptions>> backupEngineSettings(List<Option> opts) throws RequestException {
+        List<Consumer<BackupEngineOptions>> settings = new ArrayList<>();
+        for (Option opt : opts) {
+            settings.add(switch (opt.key()) {
+                case "share_table_files" -> boolSetting(opt, BackupEngineOptions::setShareTableFiles);
+                case "share_files_with_checksum" -> boolSetting(opt, BackupEngineOptions::setShareFilesWithChecksum);
+                case "sync" -> boolSetting(opt, BackupEngineOptions::setSync);
+                case "destroy_old_data" -> boolSetting(opt, BackupEngineOptions::setDestroyOldData);
+                case "backup_log_files" -> boolSetting(opt, BackupEngineOptions::setBackupLogFiles);
+                case "backup_rate_limit" -> {
+                    long v = longOf(opt);
+                    yield o -> o.setBackupRateLimit(v);
                 }
-            }
-            return o;
-        } catch (RequestException | RuntimeException e) {
-            o.close();
-            throw e;
+                case "restore_rate_limit" -> {
+                    long v = longOf(opt);
+                    yield o -> o.setRestoreRateLimit(v);
+                }
+                case "max_background_operations" -> {
+                    int v = intOf(opt, 1);
+                    yield o -> o.setMaxBackgroundOperations(v);
+                }
+                default -> throw RequestException.error(Terms.tuple(Terms.atom("bad_option"), opt.raw()));
+            });
         }
+        return settings;
+    }
+
+    /** The engine options for an existing directory, with checked settings applied. */
+    static BackupEngineOptions backupEngineOptions(Path dir, List<Consumer<BackupEngineOptions>> settings) {
+        BackupEngineOptions o = new BackupEngineOptions(dir.toString());
+        settings.forEach(s -> s.accept(o));
+        return o;
+    }
+
+    private static Consumer<BackupEngineOptions> boolSetting(Option opt,
+            BiConsumer<BackupEngineOptions, Boolean> setter) throws RequestException {
+        boolean v = opt.bool();
+        return o -> setter.accept(o, v);
     }
 
     /** Write options; the caller closes them. */

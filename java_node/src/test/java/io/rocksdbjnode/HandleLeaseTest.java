@@ -246,7 +246,7 @@ class HandleLeaseTest {
         Path dir = tmp.resolve("db");
         Options o = new Options().setCreateIfMissing(true);
         RocksDB db = RocksDB.open(o, dir.toString());
-        DbHandle h = new DbHandle(newRef(), NOBODY, db, o, dir);
+        DbHandle h = new DbHandle(newRef(), NOBODY, db, o, dir, false);
         OtpErlangObject closed = closedHandle(h.ref());
 
         int workers = 8;

@@ -72,7 +72,7 @@ class HandleTableTest {
         Files.createDirectories(dir.getParent());
         Options o = new Options().setCreateIfMissing(true);
         RocksDB db = RocksDB.open(o, dir.toString());
-        DbHandle h = table.add(ref -> new DbHandle(ref, new Ownership(owner, null, null), db, o, dir));
+        DbHandle h = table.add(ref -> new DbHandle(ref, new Ownership(owner, null, null), db, o, dir, false));
         opened.add(h);
         return h;
     }
@@ -135,7 +135,7 @@ class HandleTableTest {
             Path dir = tmp.resolve("real");
             Options o = new Options().setCreateIfMissing(true);
             RocksDB db = RocksDB.open(o, dir.toString());
-            DbHandle h = t.add(ref -> new DbHandle(ref, new Ownership(ALICE, null, null), db, o, dir));
+            DbHandle h = t.add(ref -> new DbHandle(ref, new Ownership(ALICE, null, null), db, o, dir, false));
             try {
                 assertEquals(node.node(), h.ref().node());
                 // An equal reference built from the same parts finds the handle: lookup is by value.

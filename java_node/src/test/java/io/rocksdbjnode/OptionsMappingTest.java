@@ -54,6 +54,12 @@ class OptionsMappingTest {
         return t(a(key), a(String.valueOf(value)));
     }
 
+    /** Checks the options, then applies them to a directory that exists, as BackupOps does. */
+    private static org.rocksdb.BackupEngineOptions engineOptions(java.nio.file.Path dir, List<Option> opts)
+            throws RequestException {
+        return OptionsMapping.backupEngineOptions(dir, OptionsMapping.backupEngineSettings(opts));
+    }
+
     private static List<Option> opts(OtpErlangObject... es) throws RequestException {
         return Option.parse(new OtpErlangList(es), "options");
     }
@@ -199,14 +205,14 @@ class OptionsMappingTest {
 
     @Test
     void backupEngineOptionsPointAtTheDir() throws Exception {
-        try (BackupEngineOptions o = OptionsMapping.backupEngineOptions(tmp, opts())) {
+        try (BackupEngineOptions o = engineOptions(tmp, opts())) {
             assertEquals(tmp.toString(), o.backupDir());
         }
     }
 
     @Test
     void everyBackupEngineBooleanMaps() throws Exception {
-        try (BackupEngineOptions on = OptionsMapping.backupEngineOptions(tmp, opts(
+        try (BackupEngineOptions on = engineOptions(tmp, opts(
                 kv("share_table_files", true), kv("share_files_with_checksum", true), a("sync"),
                 kv("destroy_old_data", true), kv("backup_log_files", true)))) {
             assertTrue(on.shareTableFiles());
@@ -215,7 +221,7 @@ class OptionsMappingTest {
             assertTrue(on.destroyOldData());
             assertTrue(on.backupLogFiles());
         }
-        try (BackupEngineOptions off = OptionsMapping.backupEngineOptions(tmp, opts(
+        try (BackupEngineOptions off = engineOptions(tmp, opts(
                 kv("share_table_files", false), kv("share_files_with_checksum", false), kv("sync", false),
                 kv("destroy_old_data", false), kv("backup_log_files", false)))) {
             assertFalse(off.shareTableFiles());
@@ -228,14 +234,14 @@ class OptionsMappingTest {
 
     @Test
     void backupEngineNumbersMap() throws Exception {
-        try (BackupEngineOptions o = OptionsMapping.backupEngineOptions(tmp, opts(
+        try (BackupEngineOptions o = engineOptions(tmp, opts(
                 kv("backup_rate_limit", 1_000_000), kv("restore_rate_limit", 2_000_000),
                 kv("max_background_operations", 4)))) {
             assertEquals(1_000_000, o.backupRateLimit());
             assertEquals(2_000_000, o.restoreRateLimit());
             assertEquals(4, o.maxBackgroundOperations());
         }
-        try (BackupEngineOptions zero = OptionsMapping.backupEngineOptions(tmp, opts(
+        try (BackupEngineOptions zero = engineOptions(tmp, opts(
                 kv("backup_rate_limit", 0), kv("restore_rate_limit", 0)))) {
             assertEquals(0, zero.backupRateLimit());
             assertEquals(0, zero.restoreRateLimit());
@@ -246,31 +252,31 @@ class OptionsMappingTest {
     void unknownBackupEngineOptionIsBadOptionEchoingIt() {
         OtpErlangTuple unknown = kv("frobnicate", 1);
         assertReply(t(a("error"), t(a("bad_option"), unknown)),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("sync", true), unknown)));
+                () -> engineOptions(tmp, opts(kv("sync", true), unknown)));
         assertReply(t(a("error"), t(a("bad_option"), a("frobnicate"))),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(a("frobnicate"))));
+                () -> engineOptions(tmp, opts(a("frobnicate"))));
         // DB options are not backup engine options.
         OtpErlangTuple dbOpt = kv("create_if_missing", true);
         assertReply(t(a("error"), t(a("bad_option"), dbOpt)),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(dbOpt)));
+                () -> engineOptions(tmp, opts(dbOpt)));
     }
 
     @Test
     void badBackupEngineValuesAreBadarg() {
         assertReply(badArgument("backup_rate_limit"),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("backup_rate_limit", -1))));
+                () -> engineOptions(tmp, opts(kv("backup_rate_limit", -1))));
         assertReply(badArgument("restore_rate_limit"),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("restore_rate_limit", -100))));
+                () -> engineOptions(tmp, opts(kv("restore_rate_limit", -100))));
         assertReply(badArgument("backup_rate_limit"),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("backup_rate_limit", a("fast")))));
+                () -> engineOptions(tmp, opts(kv("backup_rate_limit", a("fast")))));
         assertReply(badArgument("max_background_operations"),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("max_background_operations", 0))));
+                () -> engineOptions(tmp, opts(kv("max_background_operations", 0))));
         assertReply(badArgument("max_background_operations"),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("max_background_operations", -1))));
+                () -> engineOptions(tmp, opts(kv("max_background_operations", -1))));
         assertReply(badArgument("share_table_files"),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("share_table_files", 1))));
+                () -> engineOptions(tmp, opts(kv("share_table_files", 1))));
         assertReply(badArgument("sync"),
-                () -> OptionsMapping.backupEngineOptions(tmp, opts(kv("sync", new OtpErlangBinary(new byte[0])))));
+                () -> engineOptions(tmp, opts(kv("sync", new OtpErlangBinary(new byte[0])))));
     }
 
     // ---- write and read options ------------------------------------------------------------
