@@ -34,8 +34,9 @@ start_node(Config) ->
 start_node(Config, Opts) ->
     ok = init_dist(),
     Priv = ?config(priv_dir, Config),
-    Name = list_to_atom("jnode_" ++ integer_to_list(erlang:unique_integer([positive]))
-                        ++ "_" ++ os:getpid() ++ "@127.0.0.1"),
+    Name = maps:get(name, Opts,
+                    list_to_atom("jnode_" ++ integer_to_list(erlang:unique_integer([positive]))
+                                 ++ "_" ++ os:getpid() ++ "@127.0.0.1")),
     Log = filename:join(Priv, atom_to_list(Name) ++ ".log"),
     {ok, Info} = rocksdb_jnode_node:start(maps:merge(#{name => Name, log => Log}, Opts)),
     use_node(Info),

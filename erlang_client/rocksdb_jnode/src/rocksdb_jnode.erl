@@ -536,6 +536,9 @@ open_owned(Node, Operation, AbsPath, Opts) ->
     %% Watched before the request: an open that times out here may still succeed there, and
     %% its handle must still be closed when the owner exits.
     ok = rocksdb_jnode_owners:watch(Node, Owner),
+    %% A restarted worker reopening what its crashed predecessor held: let the node hear of
+    %% that exit first, so the open finds the path closed instead of racing its closing.
+    ok = rocksdb_jnode_owners:settle(Node),
     request(Node, {Operation, AbsPath, without(owner, Opts) ++ [{owner, Owner}]}, quick).
 
 %% Sends Request to Node's mailbox; a quick call waits call_timeout, a long call

@@ -13,20 +13,30 @@
 %% that is down needs no call: it dropped the handles of this Erlang node when the connection
 %% went, so such failures are simply forgotten.
 %%
-%% The server keeps its monitors in memory only. After a restart, {@link resync/1} asks a Java
-%% node which pids of this Erlang node own handles there and watches them again.
+%% The server keeps its monitors in memory only. When it starts (so also after a restart) it
+%% resyncs with every Java node this Erlang node is connected to: {@link resync/1} asks a node
+%% which pids of this Erlang node own handles there and watches them again.
+%%
+%% {@link settle/1} is the ordering an opener needs: it returns once every owner exit this
+%% server has seen has been reported to the node. A supervisor that restarts a crashed worker
+%% which reopens the DB its predecessor held calls open after the predecessor's 'DOWN' is here,
+%% so settling first makes the open find the path closed rather than race its closing.
 -module(rocksdb_jnode_owners).
 -behaviour(gen_server).
 
 -include_lib("kernel/include/logger.hrl").
 
--export([start_link/0, watch/2, resync/1]).
--export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
+-export([start_link/0, watch/2, resync/1, settle/1]).
+-export([init/1, handle_continue/2, handle_call/3, handle_cast/2, handle_info/2]).
 
 -define(SERVER, ?MODULE).
 
-%% Each watched owner has one monitor and the set of Java nodes it may own handles on.
--type state() :: #{pid() => {reference(), [node()]}}.
+%% owners: each watched owner has one monitor and the set of Java nodes it may own handles on.
+%% reporting: the processes telling a node about an owner exit, by monitor.
+%% settling: the callers of settle/1 waiting for the reports to their node to end.
+-type state() :: #{owners := #{pid() => {reference(), [node()]}},
+                   reporting := #{reference() => node()},
+                   settling := [{gen_server:from(), node()}]}.
 
 -spec start_link() -> {ok, pid()} | ignore | {error, term()}.
 start_link() ->
@@ -72,6 +82,24 @@ resync(Node) when is_atom(Node) ->
             {error, {unexpected_reply, Other}}
     end.
 
+%% @doc Returns once every owner exit seen so far has been reported to `Node' (or the report
+%% failed). Bounded by the application's `call_timeout' plus a margin; returns `ok' either way.
+-spec settle(Node) -> ok when
+      Node :: node().
+settle(Node) when is_atom(Node) ->
+    case whereis(?SERVER) of
+        undefined ->
+            ok;
+        _ ->
+            Timeout = case rocksdb_jnode_config:env(call_timeout) of
+                          infinity -> infinity;
+                          T -> T + 1000
+                      end,
+            try gen_server:call(?SERVER, {settle, Node}, Timeout)
+            catch exit:_ -> ok
+            end
+    end.
+
 -spec start_application() -> ok | {error, term()}.
 start_application() ->
     ok = rocksdb_jnode_config:ensure_loaded(),
@@ -80,23 +108,37 @@ start_application() ->
         {error, _} = Error -> Error
     end.
 
--spec init([]) -> {ok, state()}.
+-spec init([]) -> {ok, state(), {continue, resync}}.
 init([]) ->
-    {ok, #{}}.
+    {ok, #{owners => #{}, reporting => #{}, settling => []}, {continue, resync}}.
 
--spec handle_call(term(), gen_server:from(), state()) -> {reply, {error, badarg}, state()}.
+%% Resync with the Java nodes this node is connected to (they are hidden nodes), from a
+%% separate process so a slow node delays nobody.
+-spec handle_continue(resync, state()) -> {noreply, state()}.
+handle_continue(resync, State) ->
+    Nodes = lists:usort([rocksdb_jnode_config:env(node) | nodes(hidden)]) -- [node()],
+    Connected = [N || N <- Nodes, lists:member(N, nodes(hidden))],
+    _ = spawn(fun() -> lists:foreach(fun(N) -> _ = resync(N) end, Connected) end),
+    {noreply, State}.
+
+-spec handle_call(term(), gen_server:from(), state()) -> {reply, term(), state()} | {noreply, state()}.
+handle_call({settle, Node}, From, #{reporting := Reporting, settling := Settling} = State) ->
+    case lists:member(Node, maps:values(Reporting)) of
+        true -> {noreply, State#{settling := [{From, Node} | Settling]}};
+        false -> {reply, ok, State}
+    end;
 handle_call(Request, From, State) ->
     ?LOG_WARNING(#{what => unexpected_call, request => Request, from => From},
                  #{domain => [rocksdb_jnode]}),
     {reply, {error, badarg}, State}.
 
 -spec handle_cast(term(), state()) -> {noreply, state()}.
-handle_cast({watch, Node, Pid}, State) ->
-    case State of
+handle_cast({watch, Node, Pid}, #{owners := Owners} = State) ->
+    case Owners of
         #{Pid := {MRef, Nodes}} ->
-            {noreply, State#{Pid := {MRef, lists:usort([Node | Nodes])}}};
+            {noreply, State#{owners := Owners#{Pid := {MRef, lists:usort([Node | Nodes])}}}};
         #{} ->
-            {noreply, State#{Pid => {erlang:monitor(process, Pid), [Node]}}}
+            {noreply, State#{owners := Owners#{Pid => {erlang:monitor(process, Pid), [Node]}}}}
     end;
 handle_cast(Request, State) ->
     ?LOG_WARNING(#{what => unexpected_cast, request => Request},
@@ -104,11 +146,18 @@ handle_cast(Request, State) ->
     {noreply, State}.
 
 -spec handle_info(term(), state()) -> {noreply, state()}.
-handle_info({'DOWN', MRef, process, Pid, _Reason} = Info, State) ->
-    case maps:take(Pid, State) of
-        {{MRef, Nodes}, Rest} ->
-            lists:foreach(fun(Node) -> report_down(Node, Pid) end, Nodes),
-            {noreply, Rest};
+handle_info({'DOWN', MRef, process, Pid, _Reason} = Info,
+            #{owners := Owners, reporting := Reporting, settling := Settling} = State) ->
+    case {maps:take(Pid, Owners), maps:take(MRef, Reporting)} of
+        {{{MRef, Nodes}, Rest}, error} ->
+            Reports = maps:from_list([{report_down(Node, Pid), Node} || Node <- Nodes]),
+            {noreply, State#{owners := Rest, reporting := maps:merge(Reporting, Reports)}};
+        {error, {_Node, StillReporting}} ->
+            Busy = maps:values(StillReporting),
+            {Done, Waiting} = lists:partition(fun({_, N}) -> not lists:member(N, Busy) end,
+                                              Settling),
+            lists:foreach(fun({From, _}) -> gen_server:reply(From, ok) end, Done),
+            {noreply, State#{reporting := StillReporting, settling := Waiting}};
         _ ->
             ?LOG_WARNING(#{what => unexpected_info, info => Info},
                          #{domain => [rocksdb_jnode]}),
@@ -118,10 +167,11 @@ handle_info(Info, State) ->
     ?LOG_WARNING(#{what => unexpected_info, info => Info}, #{domain => [rocksdb_jnode]}),
     {noreply, State}.
 
--spec report_down(node(), pid()) -> ok.
+%% Reports the exit from a monitored process of its own; returns that monitor.
+-spec report_down(node(), pid()) -> reference().
 report_down(Node, Pid) ->
-    _ = spawn(fun() -> owner_down(Node, Pid) end),
-    ok.
+    {_, MRef} = spawn_monitor(fun() -> owner_down(Node, Pid) end),
+    MRef.
 
 %% Runs in its own process: tells Node that Pid exited and watches the heirs it names.
 -spec owner_down(node(), pid()) -> ok.

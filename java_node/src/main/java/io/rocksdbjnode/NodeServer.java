@@ -41,6 +41,7 @@ final class NodeServer {
     private final ThreadPoolExecutor slow;
     private final Object stateLock = new Object();
     private volatile boolean accepting = true;
+    private volatile boolean serving = true;
     private boolean stopped;
 
     NodeServer(NodeConfig config) throws IOException {
@@ -87,7 +88,7 @@ final class NodeServer {
 
     /** Serves requests until {@link #shutdown()}. */
     void serve() {
-        while (accepting) {
+        while (serving) {
             OtpMsg msg;
             try {
                 // Blocking receive: JInterface reports a timed receive's timeout as an
@@ -97,7 +98,7 @@ final class NodeServer {
                 LOG.log(Level.WARNING, "mailbox receive failed", e);
                 continue;
             }
-            if (accepting) {
+            if (serving) {
                 dispatch(msg);
             }
         }
@@ -222,8 +223,8 @@ final class NodeServer {
             }
             stopped = true;
         }
+        // The mailbox loop goes on, answering new calls {error, shutting_down}, until the end.
         accepting = false;
-        mbox.send(mbox.self(), Terms.atom("wake_up"));
         LOG.info("stopping: no new requests; finishing those in flight");
         List<Handle> handles = table.all();
         for (Handle h : handles) {
@@ -242,6 +243,8 @@ final class NodeServer {
                 }
             }
         }
+        serving = false;
+        mbox.send(mbox.self(), Terms.atom("wake_up"));
         mbox.close();
         node.close();
         LOG.info("stopped: every DB and backup engine closed");
