@@ -71,7 +71,7 @@ end_per_group(confinement, Config) ->
     jnode_ct:stop_node(?config(jnode, Config)).
 
 init_per_testcase(_Case, Config) ->
-    case ?config(jnode, Config) of
+    case proplists:get_value(jnode, Config) of
         undefined -> ok;
         Info -> jnode_ct:use_node(Info)
     end,
@@ -151,7 +151,7 @@ bad_flag_exits_2(Config) ->
             {["--cookie", "c", "--name", node_name("sec_badroot"), "--root", Missing],
              "--root"}],
     Results = [{Args, Expect, run_jar(Config, [], Args, [])} || {Args, Expect} <- Runs],
-    ct:log("~p", [Results]),
+    [ct:log("~p -> ~p:~n~ts", [Args, Status, Out]) || {Args, _, {Status, Out}} <- Results],
     [begin
          ?assertEqual({Args, {exit, 2}}, {Args, Status}),
          ?assertMatch({_, [_]}, {Args, lines(Out)}),

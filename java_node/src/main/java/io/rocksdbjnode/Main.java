@@ -92,7 +92,10 @@ public final class Main implements Callable<Integer> {
                 config.mailbox(), config.roots().isEmpty() ? "none (no confinement)" : config.roots());
         System.out.println("rocksdb_jnode ready " + server.nodeName());
         System.out.flush();
-        server.serve();
+        // The mailbox thread decodes whole requests: a large stack lets deep terms decode.
+        Thread mailbox = new Thread(null, server::serve, "rocksdb-mailbox", NodeServer.MAILBOX_STACK);
+        mailbox.start();
+        mailbox.join();
         return 0;
     }
 
@@ -121,7 +124,10 @@ public final class Main implements Callable<Integer> {
         if (env != null && !env.isBlank()) {
             return env.trim();
         }
-        Path file = Path.of(System.getProperty("user.home"), ".erlang.cookie");
+        // $HOME, as erl reads it; Java's user.home comes from the passwd entry instead.
+        String home = System.getenv("HOME");
+        Path file = Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"),
+                ".erlang.cookie");
         if (Files.isReadable(file)) {
             String c = Files.readString(file, StandardCharsets.ISO_8859_1).trim();
             if (!c.isEmpty()) {

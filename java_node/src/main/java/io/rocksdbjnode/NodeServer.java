@@ -1,6 +1,5 @@
 package io.rocksdbjnode;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
@@ -29,7 +28,9 @@ import org.rocksdb.RocksDB;
  */
 final class NodeServer {
     private static final Logger LOG = Logger.getLogger(NodeServer.class.getName());
-    private static final OtpErlangAtom GEN_CALL = Terms.atom("$gen_call");
+    /** Stack sizes: decoding and encoding Erlang terms recurse once per level of nesting. */
+    static final long MAILBOX_STACK = 512L << 20;
+    private static final long WORKER_STACK = 64L << 20;
 
     private final NodeConfig config;
     private final OtpNode node;
@@ -99,33 +100,36 @@ final class NodeServer {
                 continue;
             }
             if (serving) {
-                dispatch(msg);
+                try {
+                    dispatch(msg);
+                } catch (RuntimeException | StackOverflowError e) {
+                    LOG.log(Level.SEVERE, "dropped a message that broke dispatch", e);
+                }
             }
         }
     }
 
     private void dispatch(OtpMsg msg) {
-        OtpErlangObject term;
-        try {
-            term = msg.getMsg();
-        } catch (Exception | StackOverflowError e) {
-            LOG.warning(() -> "dropped a message that could not be decoded: " + e);
+        CallEnvelope.Parsed parsed = CallEnvelope.parse(msg);
+        if (parsed.call() == null) {
+            LOG.warning(() -> "dropped a message that is not a gen_server call: " + parsed.notACall());
             return;
         }
-        if (!(term instanceof OtpErlangTuple call) || call.arity() != 3 || !GEN_CALL.equals(call.elementAt(0))
-                || !(call.elementAt(1) instanceof OtpErlangTuple from) || from.arity() != 2
-                || !(from.elementAt(0) instanceof OtpErlangPid pid)) {
-            LOG.warning(() -> "dropped a message that is not a gen_server call: " + abbreviate(term));
-            return;
-        }
+        OtpErlangPid pid = parsed.call().from();
         OtpErlangPid sender = msg.getSenderPid();
         if (sender != null && !sender.node().equals(pid.node())) {
             // A reply would make the node dial whatever node the forged pid names.
             LOG.warning(() -> "dropped a call from " + sender + " whose reply pid " + pid + " is on another node");
             return;
         }
-        OtpErlangObject tag = from.elementAt(1);
-        OtpErlangObject req = call.elementAt(2);
+        OtpErlangObject tag = parsed.call().tag();
+        OtpErlangObject req = parsed.call().request();
+        if (req == null) {
+            LOG.warning(() -> "a call from " + pid + " could not be decoded: " + parsed.call().undecodable());
+            reply(pid, tag, Terms.tuple(Terms.ERROR, Terms.tuple(Terms.atom("bad_request"),
+                    Terms.atom(parsed.call().undecodable()))));
+            return;
+        }
         String name;
         OtpErlangObject[] args;
         if (Terms.atomName(req) != null) {
@@ -178,15 +182,20 @@ final class NodeServer {
     }
 
     private void reply(OtpErlangPid to, OtpErlangObject tag, OtpErlangObject reply) {
-        send(to, Terms.tuple(tag, reply));
+        if (!send(to, Terms.tuple(tag, reply))) {
+            // A reply that cannot be encoded (it echoes a term nested too deep): say so instead.
+            send(to, Terms.tuple(tag, Terms.tuple(Terms.ERROR, Terms.atom("reply_not_encodable"))));
+        }
     }
 
-    /** OtpMbox.send swallows failures, so a failure here is logged and otherwise ignored. */
-    private void send(OtpErlangPid to, OtpErlangObject msg) {
+    /** OtpMbox.send swallows delivery failures; an encoding failure is logged and reported. */
+    private boolean send(OtpErlangPid to, OtpErlangObject msg) {
         try {
             mbox.send(to, msg);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not send to " + to, e);
+            return true;
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.warning(() -> "could not send to " + to + ": " + e);
+            return false;
         }
     }
 
@@ -203,7 +212,8 @@ final class NodeServer {
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                    // A large stack: replies may echo caller terms (gift data), encoded recursively.
+                    Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), WORKER_STACK);
                     t.setDaemon(true);
                     return t;
                 });
@@ -258,11 +268,6 @@ final class NodeServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String abbreviate(OtpErlangObject term) {
-        String s = String.valueOf(term);
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
     NodeConfig config() {

@@ -35,7 +35,7 @@ final class OptionsMapping {
                     case "write_buffer_size" -> o.setWriteBufferSize(longOf(opt));
                     case "max_write_buffer_number" -> o.setMaxWriteBufferNumber(intOf(opt, 1));
                     case "target_file_size_base" -> o.setTargetFileSizeBase(longOf(opt));
-                    case "max_background_jobs" -> o.setMaxBackgroundJobs(intOf(opt, 1));
+                    case "max_background_jobs" -> o.setMaxBackgroundJobs(threadsOf(opt));
                     default -> { } // as the NIF: options it does not know are ignored
                 }
             }
@@ -69,7 +69,7 @@ final class OptionsMapping {
                     yield o -> o.setRestoreRateLimit(v);
                 }
                 case "max_background_operations" -> {
-                    int v = intOf(opt, 1);
+                    int v = threadsOf(opt);
                     yield o -> o.setMaxBackgroundOperations(v);
                 }
                 default -> throw RequestException.error(Terms.tuple(Terms.atom("bad_option"), opt.raw()));
@@ -125,6 +125,20 @@ final class OptionsMapping {
             r.close();
             throw e;
         }
+    }
+
+    /**
+     * Most threads an option may ask RocksDB for. RocksDB starts them at once and aborts the
+     * process when it cannot (a request for 100,000 did): a thread count is checked here.
+     */
+    static final int MAX_THREADS = 256;
+
+    private static int threadsOf(Option opt) throws RequestException {
+        int v = intOf(opt, 1);
+        if (v > MAX_THREADS) {
+            throw RequestException.badArgument(opt.key());
+        }
+        return v;
     }
 
     private static long longOf(Option opt) throws RequestException {

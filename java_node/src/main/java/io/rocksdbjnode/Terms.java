@@ -155,6 +155,49 @@ final class Terms {
         return null;
     }
 
+    /**
+     * A printable summary of a term for log lines: at most {@code 200} characters, and never
+     * deeper than a few levels, so a hostile term cannot exhaust the stack or the log.
+     */
+    static String abbreviate(OtpErlangObject term) {
+        StringBuilder sb = new StringBuilder();
+        abbreviate(term, 0, sb);
+        return sb.length() > 200 ? sb.substring(0, 200) + "..." : sb.toString();
+    }
+
+    private static void abbreviate(OtpErlangObject term, int depth, StringBuilder sb) {
+        if (sb.length() > 200) {
+            return;
+        }
+        if (depth > 4) {
+            sb.append("...");
+        } else if (term instanceof OtpErlangTuple t) {
+            sb.append('{');
+            elementsOf(t.elements(), depth, sb);
+            sb.append('}');
+        } else if (term instanceof OtpErlangList l) {
+            sb.append('[');
+            elementsOf(l.elements(), depth, sb);
+            sb.append(l.getLastTail() == null ? "]" : "|...]");
+        } else if (term instanceof com.ericsson.otp.erlang.OtpErlangMap m) {
+            sb.append("#{").append(m.arity()).append(" keys}");
+        } else if (term instanceof OtpErlangBinary b) {
+            sb.append("<<").append(b.size()).append(" bytes>>");
+        } else {
+            String s = String.valueOf(term);
+            sb.append(s.length() > 80 ? s.substring(0, 80) + "..." : s);
+        }
+    }
+
+    private static void elementsOf(OtpErlangObject[] es, int depth, StringBuilder sb) {
+        for (int i = 0; i < es.length && sb.length() <= 200; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            abbreviate(es[i], depth + 1, sb);
+        }
+    }
+
     /** The elements of a proper list; an Erlang string is a list of small integers. */
     static List<OtpErlangObject> elements(OtpErlangObject term, String name) throws RequestException {
         if (term instanceof OtpErlangList l && l.isProper()) {
