@@ -2,7 +2,8 @@
 %% loopback-only listening by default, path confinement with `--root', and destroy/restore
 %% that never reach beyond the directory they name.
 %%
-%% The command-line cases run the jar directly (`java -jar $ROCKSDB_JNODE_JAR ...') with a
+%% The command-line cases run the jar directly (`java -jar Jar ...', Jar being
+%% $ROCKSDB_JNODE_JAR or the client's priv/rocksdb-jnode.jar) with a
 %% controlled environment; every process they start is killed by its OS pid.
 -module(security_SUITE).
 
@@ -39,14 +40,13 @@ groups() ->
 
 init_per_suite(Config) ->
     ok = jnode_ct:init_dist(),
+    %% The jar the other suites start too: $ROCKSDB_JNODE_JAR, else the client's priv/.
     Jar = case os:getenv("ROCKSDB_JNODE_JAR") of
-              false -> {skip, "ROCKSDB_JNODE_JAR not set"};
+              false -> filename:join(code:priv_dir(rocksdb_jnode), "rocksdb-jnode.jar");
               J -> J
           end,
-    case Jar of
-        {skip, _} = Skip -> Skip;
-        _ -> [{jar, Jar}, {java, os:find_executable("java")} | Config]
-    end.
+    true = filelib:is_regular(Jar),
+    [{jar, Jar}, {java, os:find_executable("java")} | Config].
 
 end_per_suite(_Config) ->
     ok.
