@@ -6,14 +6,6 @@
 
 -define(ABSENT_NODE, 'absent_jnode@127.0.0.1').
 
-%% Each scenario runs in a fresh process so that its mailbox, links and trap_exit flag are
-%% its own; the result is what the scenario returns.
-in_fresh_process(Fun) ->
-    {Pid, MRef} = spawn_monitor(fun() -> exit({scenario_result, Fun()}) end),
-    receive
-        {'DOWN', MRef, process, Pid, {scenario_result, Result}} -> Result;
-        {'DOWN', MRef, process, Pid, Other} -> erlang:error({scenario_crashed, Other})
-    end.
 
 fake_name() ->
     list_to_atom("fake_jnode_" ++ integer_to_list(erlang:unique_integer([positive]))).
@@ -31,7 +23,7 @@ reply_test() ->
     Fake = rocksdb_jnode_fake:start(Name, fun({echo, X}) -> {reply, {echoed, X}} end),
     try
         ?assertEqual({{echoed, 42}, [], []},
-                     in_fresh_process(fun() ->
+                     rocksdb_jnode_fake:in_fresh_process(fun() ->
                                               Reply = rocksdb_jnode_call:call({Name, node()},
                                                                               {echo, 42}, 1000),
                                               {Reply, mailbox(), links()}
@@ -47,7 +39,7 @@ plain_call_gets_a_stray_reply_test() ->
     Name = fake_name(),
     Fake = rocksdb_jnode_fake:start(Name, fun(Req) -> {reply_after, 200, late, notify(Req)} end),
     try
-        Messages = in_fresh_process(
+        Messages = rocksdb_jnode_fake:in_fresh_process(
                      fun() ->
                              {timeout, _} = catch_exit(fun() ->
                                                                gen_server:call({Name, node()},
@@ -72,7 +64,7 @@ late_reply_leaves_no_message(TrapExit) ->
     Name = fake_name(),
     Fake = rocksdb_jnode_fake:start(Name, fun(Req) -> {reply_after, 200, late, notify(Req)} end),
     try
-        Result = in_fresh_process(
+        Result = rocksdb_jnode_fake:in_fresh_process(
                    fun() ->
                            _ = process_flag(trap_exit, TrapExit),
                            Reply = rocksdb_jnode_call:call({Name, node()}, {notify, self()}, 50),
@@ -87,7 +79,7 @@ late_reply_leaves_no_message(TrapExit) ->
 
 nodedown_test() ->
     {Time, Result} = timer:tc(fun() ->
-                                      in_fresh_process(
+                                      rocksdb_jnode_fake:in_fresh_process(
                                         fun() ->
                                                 R = rocksdb_jnode_call:call({rocksdb, ?ABSENT_NODE},
                                                                             ping, 20000),
@@ -109,7 +101,7 @@ heartbeat_gives_up_on_a_silent_node_test() ->
     try
         {Time, Result} =
             timer:tc(fun() ->
-                             in_fresh_process(
+                             rocksdb_jnode_fake:in_fresh_process(
                                fun() ->
                                        R = rocksdb_jnode_call:long_call({Name, node()}, backup,
                                                                         #{interval => 50,
@@ -132,7 +124,7 @@ heartbeat_keeps_a_slow_call_alive_test() ->
     try
         %% Without answered pings the call would give up after about 200 ms.
         ?assertEqual({done, [], []},
-                     in_fresh_process(
+                     rocksdb_jnode_fake:in_fresh_process(
                        fun() ->
                                R = rocksdb_jnode_call:long_call({Name, node()}, backup,
                                                                 #{interval => 50, misses => 2}),
@@ -150,7 +142,7 @@ heartbeat_late_reply_leaves_no_message_test() ->
                                           end),
     try
         ?assertEqual({{error, {node_unresponsive, node()}}, [], []},
-                     in_fresh_process(
+                     rocksdb_jnode_fake:in_fresh_process(
                        fun() ->
                                R = rocksdb_jnode_call:long_call({Name, node()}, {notify, self()},
                                                                 #{interval => 50, misses => 2}),

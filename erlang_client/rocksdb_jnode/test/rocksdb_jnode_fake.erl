@@ -8,7 +8,7 @@
 %% instance to tell the test which request arrived.
 -module(rocksdb_jnode_fake).
 
--export([start/2, stop/1, remote_ref/1]).
+-export([start/2, stop/1, remote_ref/1, in_fresh_process/1]).
 
 -type action() :: {reply, term()} | noreply | {reply_after, non_neg_integer(), term(), pid() | none}.
 -type handler() :: fun((Request :: term()) -> action()).
@@ -58,4 +58,14 @@ loop(Handler) ->
                               end)
             end,
             loop(Handler)
+    end.
+
+%% Runs a test scenario in a fresh process, so that its mailbox, links and trap_exit flag are
+%% its own; returns what the scenario returns.
+-spec in_fresh_process(fun(() -> Result)) -> Result.
+in_fresh_process(Fun) ->
+    {Pid, MRef} = spawn_monitor(fun() -> exit({scenario_result, Fun()}) end),
+    receive
+        {'DOWN', MRef, process, Pid, {scenario_result, Result}} -> Result;
+        {'DOWN', MRef, process, Pid, Other} -> erlang:error({scenario_crashed, Other})
     end.

@@ -98,12 +98,6 @@ collect(Calls) ->
         {done, From} -> From ! {calls, self(), lists:reverse(Calls)}
     end.
 
-in_fresh_process(Fun) ->
-    {Pid, MRef} = spawn_monitor(fun() -> exit({scenario_result, Fun()}) end),
-    receive
-        {'DOWN', MRef, process, Pid, {scenario_result, Result}} -> Result;
-        {'DOWN', MRef, process, Pid, Other} -> erlang:error({scenario_crashed, Other})
-    end.
 
 mailbox() ->
     {messages, Messages} = process_info(self(), messages),
@@ -316,7 +310,7 @@ other_replies_are_returned(Fixture) ->
 quick_call_timeout_leaves_no_message(Fixture) ->
     ok = application:set_env(rocksdb_jnode, call_timeout, 50),
     fake(Fixture, fun(_) -> noreply end),
-    Result = in_fresh_process(fun() -> {rocksdb_jnode:ping(), mailbox()} end),
+    Result = rocksdb_jnode_fake:in_fresh_process(fun() -> {rocksdb_jnode:ping(), mailbox()} end),
     ?_assertEqual({{error, timeout}, []}, Result).
 
 long_call_heartbeat(Fixture) ->
@@ -324,7 +318,7 @@ long_call_heartbeat(Fixture) ->
     ok = application:set_env(rocksdb_jnode, heartbeat_misses, 2),
     fake(Fixture, fun(_) -> noreply end),
     Here = node(),
-    Result = in_fresh_process(fun() -> {rocksdb_jnode:destroy("/tmp/db", []), mailbox()} end),
+    Result = rocksdb_jnode_fake:in_fresh_process(fun() -> {rocksdb_jnode:destroy("/tmp/db", []), mailbox()} end),
     ?_assertEqual({{error, {node_unresponsive, Here}}, []}, Result).
 
 application_starts_on_first_open(Fixture) ->
