@@ -249,14 +249,18 @@ final class BackupOps {
                 throw RequestException.error(Terms.tuple(Terms.atom("bad_option"), o.raw()));
             }
         }
-        for (int i = 0; i < 2; i++) {
-            Path target = i == 0 ? dbDir : walDir;
-            if (table.dbOverlapping(target).isPresent()) {
-                throw RequestException.error(Terms.tuple(Terms.atom("db_in_use"), r.arg(first + i)));
-            }
+        List<Path> dirs = dbDir.equals(walDir) ? List.of(dbDir) : List.of(dbDir, walDir);
+        Path busy = table.claim(HandleTable.Claim.REWRITE, dirs);
+        if (busy != null) {
+            OtpErlangObject blocked = HandleTable.overlap(busy, dbDir) ? r.arg(first) : r.arg(first + 1);
+            throw RequestException.error(Terms.tuple(Terms.atom("db_in_use"), blocked));
         }
-        boolean keep = keepLogFiles;
-        return engineCall(engine, () -> engine.restore(id, dbDir, walDir, keep));
+        try {
+            boolean keep = keepLogFiles;
+            return engineCall(engine, () -> engine.restore(id, dbDir, walDir, keep));
+        } finally {
+            table.release(HandleTable.Claim.REWRITE, dirs);
+        }
     }
 
     private interface EngineCall {

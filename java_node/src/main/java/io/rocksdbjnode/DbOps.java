@@ -40,17 +40,27 @@ final class DbOps {
         Ownership ownership = Ownership.extract(opts, r.from());
         OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
         table.awaitClosed(path, 10_000);
-        RocksDB db;
-        try {
-            db = spec.readOnly()
-                    ? RocksDB.openReadOnly(spec.options(), path.toString())
-                    : RocksDB.open(spec.options(), path.toString());
-        } catch (RocksDBException e) {
+        List<Path> dirs = List.of(path);
+        if (table.claim(HandleTable.Claim.OPEN, dirs) != null) {
             spec.options().close();
-            throw RequestException.text("db_open", Statuses.text(e));
+            throw RequestException.text("db_open", "IO error: " + path
+                    + ": a restore or destroy of this directory is in progress");
         }
-        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, spec.options(), path, spec.readOnly()));
-        return Terms.ok(h.ref());
+        try {
+            RocksDB db;
+            try {
+                db = spec.readOnly()
+                        ? RocksDB.openReadOnly(spec.options(), path.toString())
+                        : RocksDB.open(spec.options(), path.toString());
+            } catch (RocksDBException e) {
+                spec.options().close();
+                throw RequestException.text("db_open", Statuses.text(e));
+            }
+            DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, spec.options(), path, spec.readOnly()));
+            return Terms.ok(h.ref());
+        } finally {
+            table.release(HandleTable.Claim.OPEN, dirs);
+        }
     }
 
     OtpErlangObject close(Request r) throws RequestException {
@@ -145,15 +155,19 @@ final class DbOps {
         Path path = guard.resolve(r.arg(0), "path");
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership.extract(opts, r.from());
-        if (table.dbOverlapping(path).isPresent()) {
+        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
+        List<Path> dirs = List.of(path);
+        if (table.claim(HandleTable.Claim.REWRITE, dirs) != null) {
+            spec.options().close();
             throw RequestException.error(Terms.tuple(Terms.atom("db_in_use"), r.arg(0)));
         }
-        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
         try (Options o = spec.options()) {
             RocksDB.destroyDB(path.toString(), o);
             return Terms.OK;
         } catch (RocksDBException e) {
             throw RequestException.text("error", Statuses.text(e));
+        } finally {
+            table.release(HandleTable.Claim.REWRITE, dirs);
         }
     }
 }

@@ -125,10 +125,59 @@ final class HandleTable {
         }
     }
 
+    /** What a directory claim is for; see {@link #claim}. */
+    enum Claim {
+        /** An open in progress: conflicts only with restores and destroys. */
+        OPEN,
+        /** A restore or destroy: conflicts with any claim and any open DB in or around it. */
+        REWRITE
+    }
+
+    private record Claimed(Path dir, Claim kind) {}
+
+    private final List<Claimed> claims = new ArrayList<>();
+
+    /**
+     * Claims directories for an open, restore or destroy in progress, so that a restore cannot
+     * delete the files of a DB being opened in the same place, nor an open start on a directory
+     * being rewritten. Returns null when claimed (release with {@link #release}), else the
+     * directory that stands in the way.
+     */
+    synchronized Path claim(Claim kind, List<Path> dirs) {
+        for (Path d : dirs) {
+            for (Claimed c : claims) {
+                if ((kind == Claim.REWRITE || c.kind() == Claim.REWRITE) && overlap(c.dir(), d)) {
+                    return c.dir();
+                }
+            }
+            if (kind == Claim.REWRITE) {
+                Optional<DbHandle> open = dbOverlapping(d);
+                if (open.isPresent()) {
+                    return open.get().path();
+                }
+            }
+        }
+        for (Path d : dirs) {
+            claims.add(new Claimed(d, kind));
+        }
+        return null;
+    }
+
+    synchronized void release(Claim kind, List<Path> dirs) {
+        for (Path d : dirs) {
+            claims.remove(new Claimed(d, kind));
+        }
+    }
+
+    /** Whether one directory is the other or lies inside it. */
+    static boolean overlap(Path a, Path b) {
+        return a.startsWith(b) || b.startsWith(a);
+    }
+
     /** The open DB whose directory is {@code dir} or lies inside it, or contains it. */
     Optional<DbHandle> dbOverlapping(Path dir) {
         for (Handle h : live.values()) {
-            if (h instanceof DbHandle d && (d.path().startsWith(dir) || dir.startsWith(d.path()))) {
+            if (h instanceof DbHandle d && overlap(d.path(), dir)) {
                 return Optional.of(d);
             }
         }
