@@ -22,6 +22,7 @@
          gc_removes_orphans/1, closed_engine_raises_badarg/1,
          restore_gives_data_at_backup_time/1, restore_keep_log_files/1,
          restore_into_open_db_refused/1, restore_unknown_id/1,
+         open_during_restore_refused/1,
          stop_running_backup/1, stop_backup_when_idle/1,
          close_db_while_backup_runs/1, close_engine_while_backup_runs/1]).
 
@@ -56,7 +57,8 @@ groups() ->
      {maintenance, [], [delete_backup_ok_and_unknown, purge_old_backup_keeps_latest,
                         gc_removes_orphans, closed_engine_raises_badarg]},
      {restore, [], [restore_gives_data_at_backup_time, restore_keep_log_files,
-                    restore_into_open_db_refused, restore_unknown_id]},
+                    restore_into_open_db_refused, restore_unknown_id,
+                    open_during_restore_refused]},
      {stop, [], [stop_running_backup, stop_backup_when_idle, close_db_while_backup_runs,
                  close_engine_while_backup_runs]}].
 
@@ -1094,3 +1096,25 @@ raises(Fun) ->
     catch
         error:badarg -> badarg
     end.
+
+%% While a restore rewrites a directory, an open of it is refused (RocksDB would otherwise open
+%% a half-restored DB, or the restore delete an open DB's files), and a second restore into it
+%% too; once the restore is done, the open works and holds the backed-up data.
+open_during_restore_refused(Config) ->
+    {ok, Db} = rocksdb:open(?config(big_db, Config), []),
+    Dir = jnode_ct:dir(Config, "slow_restore_backups"),
+    {ok, E} = rocksdb:open_backup_engine(Dir, [{restore_rate_limit, ?RATE}]),
+    ok = rocksdb:create_new_backup(E, Db),
+    ok = rocksdb:close(Db),
+    Target = jnode_ct:dir(Config, "slow_restore_target"),
+    Self = self(),
+    Restorer = spawn_link(fun() -> Self ! {restored, rocksdb:restore_db_from_backup(E, 1, Target)} end),
+    timer:sleep(500),
+    ?assertMatch({error, {db_open, "IO error: " ++ _}}, rocksdb:open(Target, [])),
+    ?assertMatch({error, {db_in_use, _}}, rocksdb:restore_db_from_backup(E, 1, Target)),
+    receive {restored, Result} -> ?assertEqual(ok, Result) after 60000 -> ct:fail(restore_hangs) end,
+    unlink(Restorer),
+    {ok, Restored} = rocksdb:open(Target, []),
+    ?assert(rocksdb:count(Restored) > 0),
+    ok = rocksdb:close(Restored),
+    ok = rocksdb:close_backup_engine(E).
