@@ -26,7 +26,8 @@
 -define(MAX_KEYS, 2500).
 
 suite() ->
-    [{timetrap, {minutes, 5}}].
+    %% bench/soak.sh runs mixed_load for longer, with STRESS_SECONDS.
+    [{timetrap, {seconds, duration() div 1000 + 240}}].
 
 all() ->
     [mixed_load, close_during_puts, close_engine_during_backup, close_db_during_backup].
@@ -73,7 +74,7 @@ mixed_load(Config) ->
                    {ok, E} = rocksdb_jnode:open_backup_engine(jnode_ct:dir(Config, "be")),
                    E
                end || _ <- [1, 2]],
-    Deadline = erlang:monotonic_time(millisecond) + ?DURATION,
+    Deadline = erlang:monotonic_time(millisecond) + duration(),
     Common = #{seed => Seed, paths => list_to_tuple(Paths), dbs => Dbs, deadline => Deadline},
     Self = self(),
     Pinger = spawn_link(fun() -> pinger(Self, Info, Deadline, #{n => 0, bad => [], max_ms => 0}) end),
@@ -97,7 +98,7 @@ mixed_load(Config) ->
     ct:log("seed ~p; ~p DB processes, ~p backup processes, 1 pinger; ~p s~n"
            "~p calls in all; by kind and outcome:~n~s~nslowest call by kind (ms): ~p~n"
            "pinger: ~p~nhung processes: ~p~nunexpected replies (~p): ~p",
-           [Seed, ?DB_WORKERS, length(BackupWorkers), ?DURATION div 1000, Ops,
+           [Seed, ?DB_WORKERS, length(BackupWorkers), duration() div 1000, Ops,
             format_counts(Counts), MaxMs, PingStats, Hung, length(Unexpected),
             lists:sublist(Unexpected, 50)]),
     ct:comment("seed ~p: ~p processes, ~p calls", [Seed, ?DB_WORKERS + length(BackupWorkers),
@@ -644,3 +645,10 @@ merge_max(Maps) ->
 
 format_counts(M) ->
     [io_lib:format("  ~p ~p: ~p~n", [K, O, V]) || {{K, O}, V} <- lists:sort(maps:to_list(M))].
+
+%% How long mixed_load runs, in ms: ?DURATION, or $STRESS_SECONDS (for bench/soak.sh).
+duration() ->
+    case os:getenv("STRESS_SECONDS") of
+        false -> ?DURATION;
+        S -> 1000 * list_to_integer(S)
+    end.
