@@ -8,5 +8,5 @@ bash scripts/build.sh </dev/null
 export STRESS_SECONDS=${1:-600}
 [ -n "${2:-}" ] && export STRESS_SEED=$2
 rebar3 ct --suite test/stress_SUITE --case mixed_load | sed 's/\x1b\[[0-9;]*m//g'
-log=$(ls -t _build/test/logs/ct_run.*/test.extras.logs/run.*/stress_suite.mixed_load.html | head -n 1)
+log=$(ls -t _build/test/logs/ct_run.*/*/run.*/stress_suite.mixed_load.html | head -n 1)
 sed 's/<[^>]*>//g' "$log" | grep -E "seed|calls in all| ok: |badarg|error|slowest|pinger|hung|acknowledged|verify" | head -60
