@@ -4,7 +4,7 @@
 -module(jnode_ct).
 
 -export([init_dist/0, start_node/1, start_node/2, stop_node/1, kill_node/1, use_node/1,
-         dir/2, call/2, os_pid_alive/1, wait_until/3, java_pids/0]).
+         dir/2, call/2, os_pid_alive/1, wait_until/3]).
 
 -include_lib("common_test/include/ct.hrl").
 
@@ -93,9 +93,3 @@ wait_until_(Fun, Deadline, What) ->
                 false -> timer:sleep(20), wait_until_(Fun, Deadline, What)
             end
     end.
-
-%% @doc OS pids of the Java nodes this test run started that are still running.
--spec java_pids() -> [integer()].
-java_pids() ->
-    Out = os:cmd("pgrep -f 'rocksdb-jnode.jar.*jnode_[0-9]+_" ++ os:getpid() ++ "@' || true"),
-    [list_to_integer(L) || L <- string:lexemes(Out, "\n"), L =/= ""].
