@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing rocksdb_jnode needs on a Debian machine, and nothing that is
 # already there: Erlang/OTP with jinterface, common_test, eunit, dialyzer and rebar3 from Debian's
-# packages, a JDK and Maven, procps (ps, used by the tests), and the local OTP's OtpErlang.jar in the local Maven repository as
-# org.erlang.otp:jinterface:<its version>. Prints that version on its last line.
+# packages, a JDK and Maven, procps (ps, used by the tests), and the local OTP's OtpErlang.jar in
+# the local Maven repository as org.erlang.otp:jinterface:<its version>. Prints that version on
+# its last line.
 set -euo pipefail
 
 need=()
