@@ -53,7 +53,7 @@ final class BackupOps {
         } catch (FileAlreadyExistsException e) {
             throw RequestException.text("backup_engine_open", "IO error: " + dir + ": exists but is not a directory");
         } catch (IOException e) {
-            throw RequestException.text("backup_engine_open", "IO error: " + describe(e));
+            throw RequestException.text("backup_engine_open", Statuses.text(e));
         }
         BackupEngineOptions beo = OptionsMapping.backupEngineOptions(dir, settings);
         try {
@@ -78,7 +78,7 @@ final class BackupOps {
         } catch (RocksDBException e) {
             throw new EngineOpenFailure(Statuses.text(e));
         } catch (IOException e) {
-            throw new EngineOpenFailure("IO error: " + describe(e));
+            throw new EngineOpenFailure(Statuses.text(e));
         }
     }
 
@@ -274,12 +274,8 @@ final class BackupOps {
         } catch (RocksDBException e) {
             throw RequestException.text("error", Statuses.text(e));
         } catch (IOException e) {
-            throw RequestException.text("error", "IO error: " + describe(e));
+            throw RequestException.text("error", Statuses.text(e));
         }
     }
 
-    static String describe(IOException e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
-    }
 }

@@ -139,7 +139,7 @@ final class BackupVerifier {
         } catch (NoSuchFileException e) {
             return Optional.of("NotFound: File missing: " + absolute);
         } catch (IOException e) {
-            return Optional.of("IO error: " + describe(e));
+            return Optional.of(Statuses.text(e));
         }
         if (!attrs.isRegularFile()) {
             return Optional.of("NotFound: File missing: " + absolute);
@@ -154,7 +154,7 @@ final class BackupVerifier {
             try {
                 actual = crc32c(file);
             } catch (IOException e) {
-                return Optional.of("IO error: " + describe(e));
+                return Optional.of(Statuses.text(e));
             }
             if (actual != entry.crc32c()) {
                 return Optional.of("Corruption: File corruption! Checksum mismatch for " + absolute
@@ -169,9 +169,6 @@ final class BackupVerifier {
         return String.format("%08X", crc32c);
     }
 
-    private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
 
     private static String relativeName(Path backupDir, Path file) {
         Path relative = backupDir.relativize(file);

@@ -21,6 +21,13 @@ final class Statuses {
         return prefix + msg;
     }
 
+    /** An I/O failure of the node's own, in the shape of a RocksDB IOError status text. */
+    static String text(java.io.IOException e) {
+        String m = e.getMessage();
+        String what = m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+        return "IO error: " + what;
+    }
+
     private static String prefix(Status.Code code) {
         return switch (code) {
             case Ok -> null;
