@@ -475,11 +475,13 @@ check_engine(Config, EI, E, Made, Acked) ->
             Dir = jnode_ct:dir(Config, "latest_restore"),
             ok = rocksdb_jnode:restore_db_from_backup(E, Latest, Dir, Dir),
             {ok, H} = rocksdb_jnode:open(Dir, []),
-            Must = [{K, I1, V, T, Del} || {K, I1, V, T, Del} <- Acked, I1 =:= I, T < Start,
-                                         case Del of
-                                             live -> true;
-                                             {deleted, DelStart, _} -> DelStart > End
-                                         end],
+            %% Live at backup time, so live in the backup (`live' for check_keys), even when
+            %% deleted after the backup ended.
+            Must = [{K, I1, V, T, live} || {K, I1, V, T, Del} <- Acked, I1 =:= I, T < Start,
+                                          case Del of
+                                              live -> true;
+                                              {deleted, DelStart, _} -> DelStart > End
+                                          end],
             MustNot = [{K, I1, V, T, Del} || {K, I1, V, T, {deleted, _, DelAck} = Del} <- Acked,
                                              I1 =:= I, DelAck < Start],
             Wrong = lists:append(pmap(fun(Chunk) -> check_keys(H, Chunk) end,
