@@ -22,7 +22,7 @@
          gc_removes_orphans/1, closed_engine_raises_badarg/1,
          restore_gives_data_at_backup_time/1, restore_keep_log_files/1,
          restore_into_open_db_refused/1, restore_unknown_id/1,
-         open_during_restore_refused/1,
+         open_during_restore_refused/1, create_by_path_of_db_closed_on_node/1,
          stop_running_backup/1, stop_backup_when_idle/1,
          close_db_while_backup_runs/1, close_engine_while_backup_runs/1]).
 
@@ -49,6 +49,7 @@ groups() ->
                         open_unknown_option, open_on_regular_file, open_unwritable_location]},
      {create, [], [create_with_handle, create_flush_before_backup, create_with_metadata,
                    create_by_path_of_checkpoint, create_by_path_of_unflushed_closed_db,
+                   create_by_path_of_db_closed_on_node,
                    create_by_path_of_db_open_on_node, create_by_path_missing_or_not_a_db,
                    create_of_read_only_db_keeps_wal_writes, incremental_copies_no_new_table_file]},
      {info, [], [info_fields_match_meta_files, info_answers_while_backup_runs]},
@@ -293,11 +294,8 @@ create_by_path_of_checkpoint(Config) ->
 %% A DB closed with writes only in its WAL: a backup by path refuses it, mentioning the WAL,
 %% and leaves the DB as it was.
 create_by_path_of_unflushed_closed_db(Config) ->
-    Path = jnode_ct:dir(Config, "unflushed_src"),
-    {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
     Data = kvs(<<"k">>, 30),
-    put_all(Db, Data),
-    ok = rocksdb:close(Db),
+    Path = wal_only_db(Config, "unflushed_src", Data),
     Dir = jnode_ct:dir(Config, "unflushed_backups"),
     {ok, E} = rocksdb:open_backup_engine(Dir),
     Before = db_files(Path),
@@ -359,11 +357,8 @@ create_by_path_missing_or_not_a_db(Config) ->
 %% does, or holds those writes. An `ok' whose restore lacks them is silent data loss: since
 %% RocksDB 9.4 a backup of a read-only instance drops WAL-only data (reference, Pitfalls).
 create_of_read_only_db_keeps_wal_writes(Config) ->
-    Path = jnode_ct:dir(Config, "ro_src"),
-    {ok, Rw} = rocksdb:open(Path, [{create_if_missing, true}]),
     Data = kvs(<<"ro">>, 20),
-    put_all(Rw, Data),
-    ok = rocksdb:close(Rw),
+    Path = wal_only_db(Config, "ro_src", Data),
     {ok, Ro} = rocksdb:open(Path, [{read_only, true}]),
     [?assertEqual({ok, V}, rocksdb:get(Ro, K, [])) || {K, V} <- maps:to_list(Data)],
     Dir = jnode_ct:dir(Config, "ro_backups"),
@@ -1118,3 +1113,31 @@ open_during_restore_refused(Config) ->
     ?assert(rocksdb:count(Restored) > 0),
     ok = rocksdb:close(Restored),
     ok = rocksdb:close_backup_engine(E).
+
+%% A DB written on the node and closed there backs up by path with all its data: close
+%% flushes the memtables, so nothing is left only in the WAL for a read-only open to drop.
+create_by_path_of_db_closed_on_node(Config) ->
+    Path = jnode_ct:dir(Config, "closed_src"),
+    Data = kvs(<<"closed">>, 40),
+    {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
+    put_all(Db, Data),
+    ok = rocksdb:close(Db),
+    {ok, E} = rocksdb:open_backup_engine(jnode_ct:dir(Config, "closed_backups")),
+    ?assertEqual(ok, backup_holds_data(Config, E, Path, Data)),
+    ?assertMatch({ok, [_]}, rocksdb:get_backup_info(E)),
+    ok = rocksdb:close_backup_engine(E).
+
+%% A DB whose writes are only in its WAL, as a crash leaves it (or another RocksDB that closed
+%% it without flushing): written through a second Java node that is then killed with -9.
+wal_only_db(Config, Name, Data) ->
+    Path = jnode_ct:dir(Config, Name),
+    Main = ?config(jnode, Config),
+    Other = jnode_ct:start_node(Config),
+    try
+        {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}, {node, maps:get(node, Other)}]),
+        put_all(Db, Data)
+    after
+        jnode_ct:kill_node(Other),
+        jnode_ct:use_node(Main)
+    end,
+    Path.
