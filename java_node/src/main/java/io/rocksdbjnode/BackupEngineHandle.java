@@ -88,10 +88,6 @@ final class BackupEngineHandle extends Handle {
         return h;
     }
 
-    Path dir() {
-        return dir;
-    }
-
     /** The backups as of the last change, sorted by id; never waits. */
     List<BackupView> backups() {
         return backups;

@@ -32,7 +32,6 @@ final class NodeServer {
     static final long MAILBOX_STACK = 512L << 20;
     private static final long WORKER_STACK = 64L << 20;
 
-    private final NodeConfig config;
     private final OtpNode node;
     private final OtpMbox mbox;
     private final HandleTable table;
@@ -47,7 +46,6 @@ final class NodeServer {
 
     NodeServer(NodeConfig config) throws IOException {
         RocksDB.loadLibrary();
-        this.config = config;
         this.node = new OtpNode(config.nodeName(), config.cookie(), 0, new BoundTransportFactory(config.listen()));
         this.mbox = node.createMbox(config.mailbox());
         if (mbox == null) {
@@ -268,9 +266,5 @@ final class NodeServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    NodeConfig config() {
-        return config;
     }
 }
