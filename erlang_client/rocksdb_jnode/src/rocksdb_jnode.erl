@@ -163,18 +163,25 @@ close(Db) ->
     request(handle(db, Db), {close, Db}, quick).
 
 %% @doc Stores `Value' under `Key'. Write options: `{sync, boolean()}',
-%% `{disable_wal, boolean()}'.
+%% `{disable_wal, boolean()}'. A key and value of more than `max_value_size' bytes together
+%% (an application setting, 64 MiB by default) give `{error, {too_large, Size, Max}}' without
+%% being sent: the Java node must hold a put in its heap.
 -spec put(Db, Key, Value, WriteOptions) -> ok | {error, Reason} when
       Db :: db_handle(),
       Key :: key(),
       Value :: value(),
       WriteOptions :: write_options(),
-      Reason :: {error, error_text()} | node_error().
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
 put(Db, Key, Value, WriteOptions) ->
     Node = handle(db, Db),
-    Request = {put, Db, binary(key, Key), binary(value, Value),
-               options(write_options, WriteOptions)},
-    request(Node, Request, quick).
+    K = binary(key, Key),
+    V = binary(value, Value),
+    Opts = options(write_options, WriteOptions),
+    Size = byte_size(K) + byte_size(V),
+    case rocksdb_jnode_config:env(max_value_size) of
+        Max when is_integer(Max), Size > Max -> {error, {too_large, Size, Max}};
+        _ -> request(Node, {put, Db, K, V, Opts}, quick)
+    end.
 
 %% @doc Reads the value stored under `Key': `{ok, Value}' or `not_found'. Read options:
 %% `{verify_checksums, boolean()}', `{fill_cache, boolean()}'.

@@ -9,9 +9,10 @@
 %% heirs and answers `{ok, [{Handle, Heir}]}'; the heirs are then watched in turn.
 %%
 %% The calls to the Java nodes run in short-lived processes, each with the `call_timeout' of
-%% the application, so a node that does not answer delays nobody and wedges nothing. A node
-%% that is down needs no call: it dropped the handles of this Erlang node when the connection
-%% went, so such failures are simply forgotten.
+%% the application, so a node that does not answer delays nobody and wedges nothing. A report
+%% that times out is sent again until the node acknowledges it (see owner_down/3): losing one
+%% would leave the handles open, or an heir unwatched. A node that is down needs no call: it
+%% dropped the handles of this Erlang node when the connection went.
 %%
 %% The server keeps its monitors in memory only. When it starts (so also after a restart) it
 %% resyncs with every Java node this Erlang node is connected to: {@link resync/1} asks a node
@@ -174,8 +175,17 @@ report_down(Node, Pid) ->
     MRef.
 
 %% Runs in its own process: tells Node that Pid exited and watches the heirs it names.
+%%
+%% A report is never dropped while Node is connected: one that times out (the node busy, or
+%% slow to answer) is sent again, with a growing pause, until the node acknowledges it. The
+%% node may have handled a report whose reply was lost, heirs and all, so after a retry this
+%% process resyncs: it watches every pid of this node that owns handles there.
 -spec owner_down(node(), pid()) -> ok.
 owner_down(Node, Pid) ->
+    owner_down(Node, Pid, 0).
+
+-spec owner_down(node(), pid(), non_neg_integer()) -> ok.
+owner_down(Node, Pid, Retries) ->
     case call(Node, {owner_down, Pid}) of
         {ok, Transferred} when is_list(Transferred) ->
             %% No application start here: a watcher that is gone is being stopped.
@@ -183,7 +193,11 @@ owner_down(Node, Pid) ->
                                   gen_server:cast(?SERVER, {watch, Node, Heir});
                              (_) ->
                                   ok
-                          end, Transferred);
+                          end, Transferred),
+            case Retries of
+                0 -> ok;
+                _ -> _ = resync(Node), ok
+            end;
         {error, {nodedown, _}} ->
             ?LOG_INFO(#{what => owner_down_not_sent, node => Node, owner => Pid,
                         reason => nodedown},
@@ -192,6 +206,21 @@ owner_down(Node, Pid) ->
             ?LOG_INFO(#{what => owner_down_not_sent, node => Node, owner => Pid,
                         reason => noproc},
                       #{domain => [rocksdb_jnode]});
+        {error, Reason} when Reason =:= timeout; element(1, Reason) =:= exit ->
+            case lists:member(Node, nodes(hidden)) orelse lists:member(Node, nodes()) of
+                true ->
+                    Pause = min(5000, 100 bsl min(Retries, 6)),
+                    ?LOG_WARNING(#{what => owner_down_retry, node => Node, owner => Pid,
+                                   reason => Reason, retries => Retries + 1, pause_ms => Pause},
+                                 #{domain => [rocksdb_jnode]}),
+                    timer:sleep(Pause),
+                    owner_down(Node, Pid, Retries + 1);
+                false ->
+                    %% Disconnected: the node closed this node's handles itself.
+                    ?LOG_INFO(#{what => owner_down_not_sent, node => Node, owner => Pid,
+                                reason => nodedown},
+                              #{domain => [rocksdb_jnode]})
+            end;
         Other ->
             ?LOG_WARNING(#{what => owner_down_failed, node => Node, owner => Pid,
                            reply => Other},

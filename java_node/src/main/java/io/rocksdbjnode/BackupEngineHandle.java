@@ -186,6 +186,10 @@ final class BackupEngineHandle extends Handle {
     Optional<String> verifyBackup(int id, boolean withChecksum) throws IOException {
         lock.readLock().lock();
         try {
+            Optional<String> gone = directoryGone();
+            if (gone.isPresent()) {
+                return gone;
+            }
             if (corrupted.contains(id)) {
                 return Optional.of("Corruption: Backup " + id + " is corrupted: its meta file is unreadable "
                         + "or lists files that are missing");
@@ -197,6 +201,15 @@ final class BackupEngineHandle extends Handle {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * RocksDB's engine keeps its list in memory and does not notice its directory vanishing
+     * (an {@code rm -rf} while it is open): the calls that read that list say so instead.
+     */
+    Optional<String> directoryGone() {
+        return Files.isDirectory(dir) ? Optional.empty()
+                : Optional.of("IO error: " + dir + ": the backup directory is gone (removed while the engine was open)");
     }
 
     void deleteBackup(int id) throws RocksDBException, IOException {

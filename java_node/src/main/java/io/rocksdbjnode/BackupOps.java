@@ -22,10 +22,12 @@ import org.rocksdb.RocksDBException;
 final class BackupOps {
     private final HandleTable table;
     private final PathGuard guard;
+    private final ThreadBudget threads;
 
-    BackupOps(HandleTable table, PathGuard guard) {
+    BackupOps(HandleTable table, PathGuard guard, ThreadBudget threads) {
         this.table = table;
         this.guard = guard;
+        this.threads = threads;
     }
 
     void register(Routes routes) {
@@ -56,7 +58,15 @@ final class BackupOps {
             throw RequestException.text("backup_engine_open", Statuses.text(e));
         }
         BackupEngineOptions beo = OptionsMapping.backupEngineOptions(dir, settings);
+        ThreadBudget.Grant grant;
         try {
+            // RocksDB starts the engine's copy threads as it opens.
+            grant = threads.take(beo.maxBackgroundOperations(), "open_backup_engine");
+        } catch (RequestException e) {
+            beo.close();
+            throw e;
+        }
+        try (grant) {
             BackupEngineHandle h = table.add(ref -> openEngine(ref, ownership, dir, beo));
             return Terms.ok(h.ref());
         } catch (EngineOpenFailure e) {
@@ -155,6 +165,10 @@ final class BackupOps {
 
     OtpErlangObject info(Request r) throws RequestException {
         BackupEngineHandle engine = table.engine(r.arg(0));
+        Optional<String> gone = engine.directoryGone();
+        if (gone.isPresent()) {
+            throw RequestException.text("error", gone.get());
+        }
         List<OtpErlangObject> infos = new ArrayList<>();
         for (BackupEngineHandle.BackupView b : engine.backups()) {
             List<OtpErlangObject> keys = new ArrayList<>(List.of(

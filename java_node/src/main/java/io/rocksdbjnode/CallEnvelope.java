@@ -45,6 +45,9 @@ final class CallEnvelope {
                     return new Parsed(new Call(from, tag, null, "undecodable"), null);
                 } catch (StackOverflowError e) {
                     return new Parsed(new Call(from, tag, null, "too_deep"), null);
+                } catch (OutOfMemoryError e) {
+                    // The request's terms do not fit in the heap; what was built of them is garbage now.
+                    return new Parsed(new Call(from, tag, null, "too_large"), null);
                 }
             }
         } catch (OtpErlangDecodeException | StackOverflowError notACall) {

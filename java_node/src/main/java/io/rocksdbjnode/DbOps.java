@@ -15,10 +15,12 @@ import org.rocksdb.WriteOptions;
 final class DbOps {
     private final HandleTable table;
     private final PathGuard guard;
+    private final ThreadBudget threads;
 
-    DbOps(HandleTable table, PathGuard guard) {
+    DbOps(HandleTable table, PathGuard guard, ThreadBudget threads) {
         this.table = table;
         this.guard = guard;
+        this.threads = threads;
     }
 
     void register(Routes routes) {
@@ -39,6 +41,20 @@ final class DbOps {
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
         OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
+        ThreadBudget.Grant grant;
+        try {
+            grant = threads.take(spec.options().maxBackgroundJobs(), "open");
+        } catch (RequestException e) {
+            spec.options().close();
+            throw e;
+        }
+        try (grant) {
+            return openClaimed(path, spec, ownership);
+        }
+    }
+
+    private OtpErlangObject openClaimed(Path path, OptionsMapping.DbOpen spec, Ownership ownership)
+            throws RequestException {
         table.awaitClosed(path, 10_000);
         List<Path> dirs = List.of(path);
         if (table.claim(HandleTable.Claim.OPEN, dirs) != null) {

@@ -81,10 +81,25 @@ final class HandleTable {
      * Returns false when another caller had already taken it out.
      */
     boolean close(Handle h) {
+        Runnable closeNative = takeOut(h);
+        if (closeNative == null) {
+            return false;
+        }
+        closeNative.run();
+        return true;
+    }
+
+    /**
+     * Takes the handle out of the table at once and returns the close still to do (which waits
+     * for the handle's requests in flight), for a caller that must not wait for it; null when
+     * another caller had already taken it out. Until that close has run, an open of the same
+     * DB path waits for it ({@link #awaitClosed}).
+     */
+    Runnable takeOut(Handle h) {
         // Mark it closed and announce the closing path before it leaves the table, so that a
         // racing lookup says closed_handle and a racing open of the same path waits.
         if (!live.containsKey(h.ref())) {
-            return false;
+            return null;
         }
         closed.add(h.ref());
         CountDownLatch done = new CountDownLatch(1);
@@ -97,17 +112,18 @@ final class HandleTable {
                 closing.remove(path, done);
             }
             done.countDown();
-            return false;
+            return null;
         }
-        try {
-            h.close();
-        } finally {
-            if (path != null) {
-                closing.remove(path, done);
+        return () -> {
+            try {
+                h.close();
+            } finally {
+                if (path != null) {
+                    closing.remove(path, done);
+                }
+                done.countDown();
             }
-            done.countDown();
-        }
-        return true;
+        };
     }
 
     /**

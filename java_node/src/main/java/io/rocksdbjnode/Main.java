@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
         sortOptions = false)
 public final class Main implements Callable<Integer> {
     static final String COOKIE_ENV = "ROCKSDB_JNODE_COOKIE";
+    /** Exit status after a fatal error (EX_SOFTWARE), so a supervisor restarts the node. */
+    static final int FATAL_EXIT = 70;
+    private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
     @Option(names = "--name", paramLabel = "NODE",
             description = "Node name, name@host; a bare name gets @127.0.0.1 (default: ${DEFAULT-VALUE}).")
@@ -51,6 +56,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -67,6 +73,23 @@ public final class Main implements Callable<Integer> {
         int code = cl.execute(args);
         if (code != 0) {
             System.exit(code);
+        }
+    }
+
+    /**
+     * A thread died of something nobody caught. An {@link Error} there (an OutOfMemoryError in
+     * JInterface's connection reader, say) leaves the node in an unknown state: it exits
+     * {@link #FATAL_EXIT}, not 0, so that whatever supervises it restarts it.
+     */
+    private static void uncaught(Thread t, Throwable e) {
+        try {
+            LOG.log(Level.SEVERE, "thread " + t.getName() + " died", e);
+        } finally {
+            if (e instanceof Error) {
+                System.err.println("rocksdb-jnode: fatal error in thread " + t.getName() + ": " + e
+                        + "; exiting with status " + FATAL_EXIT);
+                Runtime.getRuntime().halt(FATAL_EXIT);
+            }
         }
     }
 

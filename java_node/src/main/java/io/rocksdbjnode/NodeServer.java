@@ -31,6 +31,8 @@ final class NodeServer {
     /** Stack sizes: decoding and encoding Erlang terms recurse once per level of nesting. */
     static final long MAILBOX_STACK = 512L << 20;
     private static final long WORKER_STACK = 64L << 20;
+    /** Threads kept back from RocksDB beyond the pools': the JVM's own, JInterface's, the pools' growth. */
+    private static final int THREAD_RESERVE = 48;
 
     private final OtpNode node;
     private final OtpMbox mbox;
@@ -54,9 +56,16 @@ final class NodeServer {
         }
         this.table = new HandleTable(node::createRef);
         PathGuard guard = new PathGuard(config.roots());
-        new DbOps(table, guard).register(routes);
-        new BackupOps(table, guard).register(routes);
-        this.ownership = new OwnershipOps(table, this::send);
+        ThreadBudget threads = ThreadBudget.forThisProcess(config.quickThreads() + config.longThreads() + THREAD_RESERVE);
+        new DbOps(table, guard, threads).register(routes);
+        new BackupOps(table, guard, threads).register(routes);
+        this.quick = pool("rocksdb-quick", config.quickThreads());
+        this.slow = pool("rocksdb-long", config.longThreads());
+        this.ownership = new OwnershipOps(table, this::send, task -> {
+            if (!submit(slow, task)) {
+                task.run(); // stopping: close it here rather than leak it
+            }
+        });
         ownership.register(routes);
         if (NativeBackupStop.available()) {
             LOG.info("stop_backup: RocksDB's native StopBackup is available");
@@ -64,8 +73,6 @@ final class NodeServer {
             LOG.warning("stop_backup: RocksDB's native StopBackup is unavailable; a stopped backup will run "
                     + "to its end and then be deleted");
         }
-        this.quick = pool("rocksdb-quick", config.quickThreads());
-        this.slow = pool("rocksdb-long", config.longThreads());
         node.registerStatusHandler(new OtpNodeStatus() {
             @Override
             public void remoteStatus(String peer, boolean up, Object info) {
@@ -173,6 +180,10 @@ final class NodeServer {
             return route.handler().handle(r);
         } catch (RequestException e) {
             return e.reply();
+        } catch (OutOfMemoryError e) {
+            // The allocation that failed is not held: refuse this request, keep serving.
+            LOG.log(Level.SEVERE, "request " + r.name() + " ran out of heap", e);
+            return Terms.tuple(Terms.ERROR, Terms.atom("out_of_memory"));
         } catch (Exception | StackOverflowError | AssertionError e) {
             LOG.log(Level.SEVERE, "request " + r.name() + " failed unexpectedly", e);
             return Terms.tuple(Terms.ERROR, Terms.tuple(Terms.atom("internal"), Terms.charlist(String.valueOf(e))));

@@ -61,11 +61,11 @@ final class OptionsMapping {
                 case "destroy_old_data" -> boolSetting(opt, BackupEngineOptions::setDestroyOldData);
                 case "backup_log_files" -> boolSetting(opt, BackupEngineOptions::setBackupLogFiles);
                 case "backup_rate_limit" -> {
-                    long v = longOf(opt);
+                    long v = rateOf(opt);
                     yield o -> o.setBackupRateLimit(v);
                 }
                 case "restore_rate_limit" -> {
-                    long v = longOf(opt);
+                    long v = rateOf(opt);
                     yield o -> o.setRestoreRateLimit(v);
                 }
                 case "max_background_operations" -> {
@@ -136,6 +136,21 @@ final class OptionsMapping {
     private static int threadsOf(Option opt) throws RequestException {
         int v = intOf(opt, 1);
         if (v > MAX_THREADS) {
+            throw RequestException.badArgument(opt.key());
+        }
+        return v;
+    }
+
+    /**
+     * Slowest rate RocksDB's limiter can honour: it refills a tenth of the rate every 100 ms, so
+     * below 10 bytes/s a refill is 0 bytes and a backup spins for ever, deaf to stop_backup.
+     */
+    static final long MIN_RATE = 10;
+
+    /** A rate limit in bytes/s: 0 (no limit) or at least {@link #MIN_RATE}. */
+    private static long rateOf(Option opt) throws RequestException {
+        long v = longOf(opt);
+        if (v != 0 && v < MIN_RATE) {
             throw RequestException.badArgument(opt.key());
         }
         return v;

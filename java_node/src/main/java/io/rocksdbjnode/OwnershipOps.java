@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
@@ -21,10 +22,16 @@ final class OwnershipOps {
 
     private final HandleTable table;
     private final BiConsumer<OtpErlangPid, OtpErlangObject> send;
+    private final Executor closer;
 
-    OwnershipOps(HandleTable table, BiConsumer<OtpErlangPid, OtpErlangObject> send) {
+    /**
+     * @param closer runs the closes an owner's exit causes, off the request's thread: they wait
+     *     for the handles' requests in flight, which may be long ones.
+     */
+    OwnershipOps(HandleTable table, BiConsumer<OtpErlangPid, OtpErlangObject> send, Executor closer) {
         this.table = table;
         this.send = send;
+        this.closer = closer;
     }
 
     void register(Routes routes) {
@@ -32,7 +39,8 @@ final class OwnershipOps {
                 .add("give_away", 4, Routes.Pool.QUICK, this::giveAway)
                 .add("set_heir", 3, Routes.Pool.QUICK, this::setHeir)
                 .add("set_heir", 4, Routes.Pool.QUICK, this::setHeir)
-                .add("owner_down", 1, Routes.Pool.LONG, this::ownerDown)
+                // Quick: an owner's exit must not wait behind backups; its closes run on closer.
+                .add("owner_down", 1, Routes.Pool.QUICK, this::ownerDown)
                 .add("owners", 1, Routes.Pool.QUICK, this::owners);
     }
 
@@ -63,7 +71,9 @@ final class OwnershipOps {
 
     /**
      * {@code {owner_down, Pid}}: the handles {@code Pid} owned pass to their heirs, or are closed.
-     * Replies {@code {ok, [{Handle, Heir}]}} so the watcher can watch the heirs.
+     * Replies {@code {ok, [{Handle, Heir}]}} so the watcher can watch the heirs, at once: the
+     * handles to close are out of the table when it replies, and their native closes (which wait
+     * for requests in flight) follow on {@code closer}.
      */
     OtpErlangObject ownerDown(Request r) throws RequestException {
         OtpErlangPid gone = Terms.pid(r.arg(0), "pid");
@@ -82,8 +92,14 @@ final class OwnershipOps {
             if (heir != null && !heir.equals(gone)) {
                 send.accept(heir, Terms.tuple(TRANSFER, h.ref(), gone, data));
                 inherited.add(Terms.tuple(h.ref(), heir));
-            } else if (table.close(h)) {
-                LOG.info(() -> "closed " + h.kind().atom + " " + h.ref() + ": its owner " + gone + " exited");
+            } else {
+                Runnable close = table.takeOut(h);
+                if (close != null) {
+                    closer.execute(() -> {
+                        close.run();
+                        LOG.info(() -> "closed " + h.kind().atom + " " + h.ref() + ": its owner " + gone + " exited");
+                    });
+                }
             }
         }
         return Terms.ok(Terms.list(inherited));

@@ -305,7 +305,7 @@ class HandleLeaseTest {
     void requestsRacingACloseThroughDbOpsGetOkOrClosedHandle() throws Exception {
         RocksDB.loadLibrary();
         HandleTable table = new HandleTable(HandleLeaseTest::newRef);
-        DbOps ops = new DbOps(table, new PathGuard(List.of()));
+        DbOps ops = new DbOps(table, new PathGuard(List.of()), new ThreadBudget(0, List.of()));
         OtpErlangPid caller = new OtpErlangPid("c@127.0.0.1", 5, 0, 1);
         OtpErlangObject opened = ops.open(new Request(caller, new OtpErlangAtom("tag"), "open", new OtpErlangObject[] {
             new OtpErlangBinary(tmp.resolve("db").toString().getBytes()),
