@@ -207,7 +207,7 @@ owner_down(Node, Pid, Retries) ->
                         reason => noproc},
                       #{domain => [rocksdb_jnode]});
         {error, Reason} when Reason =:= timeout; element(1, Reason) =:= exit ->
-            case lists:member(Node, nodes(hidden)) orelse lists:member(Node, nodes()) of
+            case Node =:= node() orelse lists:member(Node, nodes(connected)) of
                 true ->
                     Pause = min(5000, 100 bsl min(Retries, 6)),
                     ?LOG_WARNING(#{what => owner_down_retry, node => Node, owner => Pid,

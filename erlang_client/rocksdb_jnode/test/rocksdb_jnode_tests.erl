@@ -28,6 +28,7 @@ api_test_() ->
       fun application_starts_on_first_open/1,
       fun env_set_before_the_application_loads_is_kept/1,
       fun owner_down_is_reported_and_heirs_watched/1,
+      fun owner_down_timed_out_is_retried_and_resynced/1,
       fun resync_watches_the_owners/1]}.
 
 setup() ->
@@ -365,6 +366,44 @@ owner_down_is_reported_and_heirs_watched(Fixture) ->
     HeirDown = next_request(Fixture),
     [?_assertEqual({opened, {ok, Db}}, Opened),
      ?_assertEqual({owner_down, Owner}, OwnerDown),
+     ?_assertEqual({owner_down, Heir}, HeirDown)].
+
+%% A report the node does not acknowledge within call_timeout is sent again, and since the lost
+%% reply may have named heirs, the watcher then asks the node which pids own handles there and
+%% watches them: the heir's own exit is reported (issue 11, defect 7).
+owner_down_timed_out_is_retried_and_resynced(Fixture) ->
+    Test = self(),
+    Here = node(),
+    ok = application:set_env(rocksdb_jnode, call_timeout, 200),
+    Heir = spawn(fun() -> receive stop -> ok end end),
+    Db = make_ref(),
+    fake(Fixture, fun({open, _, _}) -> {reply, {ok, Db}};
+                     ({owner_down, Pid}) when Pid =:= Heir -> {reply, {ok, []}};
+                     ({owner_down, _}) ->
+                          %% The first report goes unanswered (the node was busy); it did
+                          %% pass the handle to the heir, but its reply is lost.
+                          case get(owner_reports) of
+                              undefined -> put(owner_reports, 1), noreply;
+                              _ -> {reply, {ok, []}}
+                          end;
+                     ({owners, Node}) when Node =:= Here -> {reply, {ok, [Heir]}}
+                  end),
+    Owner = spawn(fun() ->
+                          Test ! {opened, rocksdb_jnode:open("/tmp/db", [{heir, Heir, x}])},
+                          receive stop -> ok end
+                  end),
+    Opened = await(opened, 5000),
+    _ = next_request(Fixture),
+    Owner ! stop,
+    First = next_request(Fixture),
+    Retry = next_request(Fixture),
+    Resync = next_request(Fixture),
+    Heir ! stop,
+    HeirDown = next_request(Fixture),
+    [?_assertEqual({opened, {ok, Db}}, Opened),
+     ?_assertEqual({owner_down, Owner}, First),
+     ?_assertEqual({owner_down, Owner}, Retry),
+     ?_assertEqual({owners, Here}, Resync),
      ?_assertEqual({owner_down, Heir}, HeirDown)].
 
 resync_watches_the_owners(Fixture) ->
