@@ -45,7 +45,6 @@ final class BackupEngineHandle extends Handle {
     /** One backup as listed by get_backup_info. */
     record BackupView(int id, long timestamp, long size, int numberFiles, byte[] appMetadata) {}
 
-    private final Path dir;
     private final BackupEngineOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     private final Map<String, Long> knownSizes = new ConcurrentHashMap<>();
@@ -58,8 +57,7 @@ final class BackupEngineHandle extends Handle {
 
     private BackupEngineHandle(OtpErlangRef ref, Ownership ownership, Path dir, BackupEngineOptions options,
             BackupEngine engine) {
-        super(ref, Kind.BACKUP_ENGINE, ownership);
-        this.dir = dir;
+        super(ref, Kind.BACKUP_ENGINE, ownership, dir);
         this.options = options;
         this.engine = engine;
     }
@@ -193,7 +191,7 @@ final class BackupEngineHandle extends Handle {
             if (backups.stream().noneMatch(b -> b.id() == id)) {
                 return Optional.of("NotFound: ");
             }
-            return BackupVerifier.verify(dir, id, knownSizes, withChecksum);
+            return BackupVerifier.verify(dir(), id, knownSizes, withChecksum);
         } finally {
             lock.readLock().unlock();
         }
@@ -280,9 +278,9 @@ final class BackupEngineHandle extends Handle {
 
     /** Remembers the sizes of the files of a backup this engine just made. */
     private void recordSizes(int id) throws IOException {
-        for (BackupMeta.FileEntry f : BackupMeta.read(dir, id).files()) {
+        for (BackupMeta.FileEntry f : BackupMeta.read(dir(), id).files()) {
             try {
-                knownSizes.put(f.relativePath(), Files.size(dir.resolve(f.relativePath())));
+                knownSizes.put(f.relativePath(), Files.size(dir().resolve(f.relativePath())));
             } catch (NoSuchFileException gone) {
                 knownSizes.remove(f.relativePath());
             }
