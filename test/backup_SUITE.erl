@@ -23,6 +23,8 @@
          restore_gives_data_at_backup_time/1, restore_keep_log_files/1,
          restore_into_open_db_refused/1, restore_unknown_id/1,
          open_during_restore_refused/1, create_by_path_of_db_closed_on_node/1,
+         restore_into_open_engine_dir_refused/1, open_engine_during_restore_refused/1,
+         rewrite_of_db_being_backed_up_by_path_refused/1,
          stop_running_backup/1, stop_backup_when_idle/1,
          close_db_while_backup_runs/1, close_engine_while_backup_runs/1]).
 
@@ -59,7 +61,9 @@ groups() ->
                         gc_removes_orphans, closed_engine_raises_badarg]},
      {restore, [], [restore_gives_data_at_backup_time, restore_keep_log_files,
                     restore_into_open_db_refused, restore_unknown_id,
-                    open_during_restore_refused]},
+                    open_during_restore_refused, restore_into_open_engine_dir_refused,
+                    open_engine_during_restore_refused,
+                    rewrite_of_db_being_backed_up_by_path_refused]},
      {stop, [], [stop_running_backup, stop_backup_when_idle, close_db_while_backup_runs,
                  close_engine_while_backup_runs]}].
 
@@ -1112,6 +1116,106 @@ open_during_restore_refused(Config) ->
     {ok, Restored} = rocksdb:open(Target, []),
     ?assert(rocksdb:count(Restored) > 0),
     ok = rocksdb:close(Restored),
+    ok = rocksdb:close_backup_engine(E).
+
+%% Issue 11: a restore or destroy aimed at an open engine's directory (one of its
+%% subdirectories, the directory itself, its parent, or through a symlink) is refused and leaves
+%% every backup in place, as does a DB open there.
+restore_into_open_engine_dir_refused(Config) ->
+    {Db, Data1} = small_db(Config, "engine_in_use_src", 50),
+    Top = jnode_ct:dir(Config, "engine_in_use"),
+    Bk = filename:join(Top, "bk"),
+    {ok, E} = rocksdb:open_backup_engine(Bk),
+    ok = rocksdb:create_new_backup(E, Db, [{flush_before_backup, true}]),
+    ok = rocksdb:put(Db, <<"second">>, <<"backup">>, []),
+    ok = rocksdb:create_new_backup(E, Db, [{flush_before_backup, true}]),
+    ok = rocksdb:close(Db),
+    Link = jnode_ct:dir(Config, "engine_in_use_link"),
+    ok = file:make_symlink(Bk, Link),
+    Before = files_under(Bk),
+    Fresh = jnode_ct:dir(Config, "engine_in_use_fresh"),
+    InUse = fun(P) -> {error, {db_in_use, unicode:characters_to_binary(P)}} end,
+    Targets = [filename:join(Bk, "meta"), filename:join(Bk, "shared_checksum"), Bk, Top,
+               filename:join(Link, "meta")],
+    [begin
+         ?assertEqual({T, InUse(T)}, {T, rocksdb:restore_db_from_backup(E, 2, T)}),
+         ?assertEqual({T, InUse(T)}, {T, rocksdb:restore_db_from_latest_backup(E, T)}),
+         ?assertEqual({T, InUse(T)}, {T, rocksdb:restore_db_from_backup(E, 1, Fresh, T, [])}),
+         ?assertEqual({T, InUse(T)}, {T, rocksdb:restore_db_from_latest_backup(E, Fresh, T)})
+     end || T <- Targets],
+    Private1 = filename:join([Bk, "private", "1"]),
+    ?assertEqual(InUse(Private1), rocksdb:destroy(Private1, [])),
+    ?assertMatch({error, {db_open, "IO error: " ++ _}},
+                 rocksdb:open(filename:join(Bk, "shared_checksum"), [{create_if_missing, true}])),
+    ?assertNot(filelib:is_file(Fresh)),
+    ?assertEqual(Before, files_under(Bk)),
+    ?assertMatch({ok, [#{id := 1}, #{id := 2}]}, rocksdb:get_backup_info(E)),
+    ok = rocksdb:verify_backup(E, 1, [{verify_with_checksum, true}]),
+    ok = rocksdb:verify_backup(E, 2, [{verify_with_checksum, true}]),
+    %% The backups are on disk, not only in the engine's memory: a new engine finds both.
+    ok = rocksdb:close_backup_engine(E),
+    {ok, E2} = rocksdb:open_backup_engine(Bk),
+    ?assertMatch({ok, [#{id := 1}, #{id := 2}]}, rocksdb:get_backup_info(E2)),
+    ok = rocksdb:verify_backup(E2, 1, [{verify_with_checksum, true}]),
+    ok = rocksdb:verify_backup(E2, 2, [{verify_with_checksum, true}]),
+    ok = rocksdb:restore_db_from_backup(E2, 1, Fresh),
+    check_db(Fresh, Data1, [<<"second">>]),
+    ok = rocksdb:close_backup_engine(E2).
+
+%% While a restore writes a directory, an engine cannot open on it (nor inside it), and the
+%% refused open creates nothing; once the restore is done, the restored DB is whole.
+open_engine_during_restore_refused(Config) ->
+    {ok, Db} = rocksdb:open(?config(big_db, Config), []),
+    Dir = jnode_ct:dir(Config, "engine_restore_backups"),
+    {ok, E} = rocksdb:open_backup_engine(Dir, [{restore_rate_limit, ?RATE}]),
+    ok = rocksdb:create_new_backup(E, Db),
+    ok = rocksdb:close(Db),
+    Target = jnode_ct:dir(Config, "engine_restore_target"),
+    Self = self(),
+    Restorer = spawn_link(fun() -> Self ! {restored, rocksdb:restore_db_from_backup(E, 1, Target)} end),
+    %% The restore has begun once its first file is in the target; at RATE it lasts seconds.
+    wait_backup_started(Target),
+    ?assertMatch({error, {backup_engine_open, "IO error: " ++ _}}, rocksdb:open_backup_engine(Target)),
+    Inner = filename:join(Target, "backups"),
+    ?assertMatch({error, {backup_engine_open, "IO error: " ++ _}}, rocksdb:open_backup_engine(Inner)),
+    receive {restored, Result} -> ?assertEqual(ok, Result) after 60000 -> ct:fail(restore_hangs) end,
+    unlink(Restorer),
+    ?assertNot(filelib:is_file(Inner)),
+    check_big_db(Target),
+    ok = rocksdb:close_backup_engine(E).
+
+%% A backup by path reads a DB the node opened read-only: while it runs, a destroy of that DB
+%% or a restore into it (or around it) is refused, so the backup completes and is whole.
+rewrite_of_db_being_backed_up_by_path_refused(Config) ->
+    %% A checkpoint of the big DB (hard links): destroying it, had it been allowed, would leave
+    %% the big DB to the other tests.
+    {ok, Big} = rocksdb:open(?config(big_db, Config), []),
+    Top = jnode_ct:dir(Config, "read_top"),
+    ok = filelib:ensure_path(Top),
+    Src = filename:join(Top, "src"),
+    ok = rocksdb:checkpoint(Big, Src),
+    ok = rocksdb:close(Big),
+    {_, Other, _} = flushed_backup(Config, "read_other"),
+    Dir = jnode_ct:dir(Config, "read_backups"),
+    {ok, E} = rocksdb:open_backup_engine(Dir, [{backup_rate_limit, ?RATE}]),
+    Backup = start_backup(E, Src),
+    wait_backup_started(Dir),
+    SrcBin = unicode:characters_to_binary(Src),
+    ?assertEqual({error, {db_in_use, SrcBin}}, rocksdb:destroy(Src, [])),
+    ?assertEqual({error, {db_in_use, SrcBin}}, rocksdb:restore_db_from_backup(Other, 1, Src)),
+    ?assertEqual({error, {db_in_use, SrcBin}},
+                 rocksdb:restore_db_from_latest_backup(Other, jnode_ct:dir(Config, "read_r"), Src)),
+    ?assertEqual({error, {db_in_use, unicode:characters_to_binary(Top)}},
+                 rocksdb:restore_db_from_latest_backup(Other, Top)),
+    ?assertEqual(ok, backup_result(Backup, 60000)),
+    ok = rocksdb:verify_backup(E, 1, [{verify_with_checksum, true}]),
+    Restored = jnode_ct:dir(Config, "read_restored"),
+    ok = rocksdb:restore_db_from_backup(E, 1, Restored),
+    check_big_db(Restored),
+    %% The claim ends with the backup.
+    ok = rocksdb:destroy(Src, []),
+    ?assertNot(filelib:is_file(filename:join(Src, "CURRENT"))),
+    ok = rocksdb:close_backup_engine(Other),
     ok = rocksdb:close_backup_engine(E).
 
 %% A DB written on the node and closed there backs up by path with all its data: close

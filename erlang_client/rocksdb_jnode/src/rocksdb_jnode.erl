@@ -205,9 +205,9 @@ delete(Db, Key, WriteOptions) ->
     Node = handle(db, Db),
     request(Node, {delete, Db, binary(key, Key), options(write_options, WriteOptions)}, quick).
 
-%% @doc Destroys the database at `Path' (its files; the directory stays). A database that is
-%% open on the node gives `{error, {db_in_use, Path}}'. Routed like {@link open/2}; a long
-%% call.
+%% @doc Destroys the database at `Path' (its files; the directory stays). A database or backup
+%% engine open on the node in, inside or around `Path', or a backup by path reading it, gives
+%% `{error, {db_in_use, Path}}'. Routed like {@link open/2}; a long call.
 -spec destroy(Path, Options) -> ok | {error, Reason} when
       Path :: path(),
       Options :: destroy_options(),
@@ -393,8 +393,8 @@ restore_db_from_backup(Engine, BackupId, DbDir, WalDir) ->
     restore_db_from_backup(Engine, BackupId, DbDir, WalDir, []).
 
 %% @doc Restores backup `BackupId' into `DbDir', its WAL files into `WalDir'. The files in
-%% `DbDir' are replaced; a database open there on the node gives
-%% `{error, {db_in_use, Path}}'. Every restored file's checksum is checked. Options:
+%% `DbDir' are replaced; a database or backup engine open on the node in, inside or around
+%% either directory, or a backup by path reading it, gives `{error, {db_in_use, Path}}'. Every restored file's checksum is checked. Options:
 %% `{keep_log_files, boolean()}'. A long call.
 -spec restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
           ok | {error, Reason} when

@@ -45,7 +45,6 @@ final class BackupEngineHandle extends Handle {
     /** One backup as listed by get_backup_info. */
     record BackupView(int id, long timestamp, long size, int numberFiles, byte[] appMetadata) {}
 
-    private final Path dir;
     private final BackupEngineOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     private final Map<String, Long> knownSizes = new ConcurrentHashMap<>();
@@ -58,8 +57,7 @@ final class BackupEngineHandle extends Handle {
 
     private BackupEngineHandle(OtpErlangRef ref, Ownership ownership, Path dir, BackupEngineOptions options,
             BackupEngine engine) {
-        super(ref, Kind.BACKUP_ENGINE, ownership);
-        this.dir = dir;
+        super(ref, Kind.BACKUP_ENGINE, ownership, dir);
         this.options = options;
         this.engine = engine;
     }
@@ -197,7 +195,7 @@ final class BackupEngineHandle extends Handle {
             if (backups.stream().noneMatch(b -> b.id() == id)) {
                 return Optional.of("NotFound: ");
             }
-            return BackupVerifier.verify(dir, id, knownSizes, withChecksum);
+            return BackupVerifier.verify(dir(), id, knownSizes, withChecksum);
         } finally {
             lock.readLock().unlock();
         }
@@ -208,8 +206,8 @@ final class BackupEngineHandle extends Handle {
      * (an {@code rm -rf} while it is open): the calls that read that list say so instead.
      */
     Optional<String> directoryGone() {
-        return Files.isDirectory(dir) ? Optional.empty()
-                : Optional.of("IO error: " + dir + ": the backup directory is gone (removed while the engine was open)");
+        return Files.isDirectory(dir()) ? Optional.empty()
+                : Optional.of("IO error: " + dir() + ": the backup directory is gone (removed while the engine was open)");
     }
 
     void deleteBackup(int id) throws RocksDBException, IOException {
@@ -293,9 +291,9 @@ final class BackupEngineHandle extends Handle {
 
     /** Remembers the sizes of the files of a backup this engine just made. */
     private void recordSizes(int id) throws IOException {
-        for (BackupMeta.FileEntry f : BackupMeta.read(dir, id).files()) {
+        for (BackupMeta.FileEntry f : BackupMeta.read(dir(), id).files()) {
             try {
-                knownSizes.put(f.relativePath(), Files.size(dir.resolve(f.relativePath())));
+                knownSizes.put(f.relativePath(), Files.size(dir().resolve(f.relativePath())));
             } catch (NoSuchFileException gone) {
                 knownSizes.remove(f.relativePath());
             }

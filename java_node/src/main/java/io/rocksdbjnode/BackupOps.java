@@ -50,27 +50,36 @@ final class BackupOps {
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
         List<Consumer<BackupEngineOptions>> settings = OptionsMapping.backupEngineSettings(opts);
-        try {
-            Files.createDirectories(dir);
-        } catch (FileAlreadyExistsException e) {
-            throw RequestException.text("backup_engine_open", "IO error: " + dir + ": exists but is not a directory");
-        } catch (IOException e) {
-            throw RequestException.text("backup_engine_open", Statuses.text(e));
+        List<Path> dirs = List.of(dir);
+        Optional<HandleTable.Blocker> busy = table.claim(HandleTable.Claim.OPEN_ENGINE, dirs);
+        if (busy.isPresent()) {
+            throw RequestException.text("backup_engine_open", "IO error: " + dir + ": " + busy.get().why());
         }
-        BackupEngineOptions beo = OptionsMapping.backupEngineOptions(dir, settings);
-        ThreadBudget.Grant grant;
         try {
-            // RocksDB starts the engine's copy threads as it opens.
-            grant = threads.take(beo.maxBackgroundOperations(), "open_backup_engine");
-        } catch (RequestException e) {
-            beo.close();
-            throw e;
-        }
-        try (grant) {
-            BackupEngineHandle h = table.add(ref -> openEngine(ref, ownership, dir, beo));
-            return Terms.ok(h.ref());
-        } catch (EngineOpenFailure e) {
-            throw RequestException.text("backup_engine_open", e.getMessage());
+            try {
+                Files.createDirectories(dir);
+            } catch (FileAlreadyExistsException e) {
+                throw RequestException.text("backup_engine_open", "IO error: " + dir + ": exists but is not a directory");
+            } catch (IOException e) {
+                throw RequestException.text("backup_engine_open", Statuses.text(e));
+            }
+            BackupEngineOptions beo = OptionsMapping.backupEngineOptions(dir, settings);
+            ThreadBudget.Grant grant;
+            try {
+                // RocksDB starts the engine's copy threads as it opens.
+                grant = threads.take(beo.maxBackgroundOperations(), "open_backup_engine");
+            } catch (RequestException e) {
+                beo.close();
+                throw e;
+            }
+            try (grant) {
+                BackupEngineHandle h = table.add(ref -> openEngine(ref, ownership, dir, beo));
+                return Terms.ok(h.ref());
+            } catch (EngineOpenFailure e) {
+                throw RequestException.text("backup_engine_open", e.getMessage());
+            }
+        } finally {
+            table.release(HandleTable.Claim.OPEN_ENGINE, dirs);
         }
     }
 
@@ -125,7 +134,7 @@ final class BackupOps {
             if (db != null) {
                 try (Handle.Lease dl = db.lease()) {
                     if (db.readOnly()) {
-                        refuseWalOnlyWrites(db.db(), db.path());
+                        refuseWalOnlyWrites(db.db(), db.dir());
                     }
                     engine.createNewBackup(db.db(), flush, metadata);
                 }
@@ -138,14 +147,27 @@ final class BackupOps {
         }
     }
 
-    private static void backupByPath(BackupEngineHandle engine, Path source, byte[] metadata)
+    /**
+     * Backs up the DB at {@code source}, opened read-only for the duration. Its directory is
+     * claimed for reading meanwhile, so that no restore or destroy deletes the files being copied.
+     */
+    private void backupByPath(BackupEngineHandle engine, Path source, byte[] metadata)
             throws RocksDBException, RequestException, IOException {
-        if (!Files.isDirectory(source)) {
-            throw RequestException.text("error", "IO error: " + source + ": not a database directory");
+        List<Path> dirs = List.of(source);
+        Optional<HandleTable.Blocker> busy = table.claim(HandleTable.Claim.READ, dirs);
+        if (busy.isPresent()) {
+            throw RequestException.text("error", "IO error: " + source + ": " + busy.get().why());
         }
-        try (Options o = new Options(); RocksDB ro = RocksDB.openReadOnly(o, source.toString())) {
-            refuseWalOnlyWrites(ro, source);
-            engine.createNewBackup(ro, false, metadata);
+        try {
+            if (!Files.isDirectory(source)) {
+                throw RequestException.text("error", "IO error: " + source + ": not a database directory");
+            }
+            try (Options o = new Options(); RocksDB ro = RocksDB.openReadOnly(o, source.toString())) {
+                refuseWalOnlyWrites(ro, source);
+                engine.createNewBackup(ro, false, metadata);
+            }
+        } finally {
+            table.release(HandleTable.Claim.READ, dirs);
         }
     }
 
@@ -264,9 +286,9 @@ final class BackupOps {
             }
         }
         List<Path> dirs = dbDir.equals(walDir) ? List.of(dbDir) : List.of(dbDir, walDir);
-        Path busy = table.claim(HandleTable.Claim.REWRITE, dirs);
-        if (busy != null) {
-            OtpErlangObject blocked = HandleTable.overlap(busy, dbDir) ? r.arg(first) : r.arg(first + 1);
+        Optional<HandleTable.Blocker> busy = table.claim(HandleTable.Claim.REWRITE, dirs);
+        if (busy.isPresent()) {
+            OtpErlangObject blocked = HandleTable.overlap(busy.get().dir(), dbDir) ? r.arg(first) : r.arg(first + 1);
             throw RequestException.error(Terms.tuple(Terms.atom("db_in_use"), blocked));
         }
         try {

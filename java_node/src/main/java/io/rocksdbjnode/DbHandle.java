@@ -8,20 +8,18 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
-/** An open database: the RocksDB instance, the options it was opened with, and its directory. */
+/** An open database: the RocksDB instance and the options it was opened with. */
 final class DbHandle extends Handle {
     private static final Logger LOG = Logger.getLogger(DbHandle.class.getName());
 
     private final RocksDB db;
     private final Options options;
-    private final Path path;
     private final boolean readOnly;
 
-    DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, Options options, Path path, boolean readOnly) {
-        super(ref, Kind.DB, ownership);
+    DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, Options options, Path dir, boolean readOnly) {
+        super(ref, Kind.DB, ownership, dir);
         this.db = db;
         this.options = options;
-        this.path = path;
         this.readOnly = readOnly;
     }
 
@@ -35,11 +33,6 @@ final class DbHandle extends Handle {
         return db;
     }
 
-    /** The DB directory, normalised and with symlinks resolved. */
-    Path path() {
-        return path;
-    }
-
     /**
      * Flushes the memtables before closing a DB opened read-write, so that a DB closed on this
      * node holds nothing only in its WAL: a later backup by path, which must open it read-only,
@@ -51,7 +44,7 @@ final class DbHandle extends Handle {
             try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
                 db.flush(flush);
             } catch (RocksDBException e) {
-                LOG.warning(() -> "flush before closing " + path + " failed: " + Statuses.text(e));
+                LOG.warning(() -> "flush before closing " + dir() + " failed: " + Statuses.text(e));
             }
         }
         db.close();

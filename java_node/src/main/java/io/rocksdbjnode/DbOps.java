@@ -3,6 +3,7 @@ package io.rocksdbjnode;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
@@ -57,10 +58,10 @@ final class DbOps {
             throws RequestException {
         table.awaitClosed(path, 10_000);
         List<Path> dirs = List.of(path);
-        if (table.claim(HandleTable.Claim.OPEN, dirs) != null) {
+        Optional<HandleTable.Blocker> busy = table.claim(HandleTable.Claim.OPEN_DB, dirs);
+        if (busy.isPresent()) {
             spec.options().close();
-            throw RequestException.text("db_open", "IO error: " + path
-                    + ": a restore or destroy of this directory is in progress");
+            throw RequestException.text("db_open", "IO error: " + path + ": " + busy.get().why());
         }
         try {
             RocksDB db;
@@ -75,7 +76,7 @@ final class DbOps {
             DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, spec.options(), path, spec.readOnly()));
             return Terms.ok(h.ref());
         } finally {
-            table.release(HandleTable.Claim.OPEN, dirs);
+            table.release(HandleTable.Claim.OPEN_DB, dirs);
         }
     }
 
@@ -166,14 +167,17 @@ final class DbOps {
         }
     }
 
-    /** {@code {destroy, Path, Opts}}: refused while a DB open on this node uses the directory. */
+    /**
+     * {@code {destroy, Path, Opts}}: refused while a DB or backup engine open on this node, or a
+     * backup by path, uses the directory, a directory inside it or one around it.
+     */
     OtpErlangObject destroy(Request r) throws RequestException {
         Path path = guard.resolve(r.arg(0), "path");
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership.extract(opts, r.from());
         OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
         List<Path> dirs = List.of(path);
-        if (table.claim(HandleTable.Claim.REWRITE, dirs) != null) {
+        if (table.claim(HandleTable.Claim.REWRITE, dirs).isPresent()) {
             spec.options().close();
             throw RequestException.error(Terms.tuple(Terms.atom("db_in_use"), r.arg(0)));
         }

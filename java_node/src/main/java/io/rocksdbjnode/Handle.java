@@ -3,6 +3,7 @@ package io.rocksdbjnode;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
+import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -33,6 +34,7 @@ abstract class Handle {
 
     private final OtpErlangRef ref;
     private final Kind kind;
+    private final Path dir;
     private OtpErlangPid owner;
     private OtpErlangPid heir;
     private OtpErlangObject heirData;
@@ -40,9 +42,11 @@ abstract class Handle {
     private boolean closing;
     private boolean closed;
 
-    Handle(OtpErlangRef ref, Kind kind, Ownership ownership) {
+    /** {@code dir} is the directory the native object occupies, as {@link PathGuard} resolved it. */
+    Handle(OtpErlangRef ref, Kind kind, Ownership ownership, Path dir) {
         this.ref = ref;
         this.kind = kind;
+        this.dir = dir;
         this.owner = ownership.owner();
         this.heir = ownership.heir();
         this.heirData = ownership.heirData();
@@ -54,6 +58,14 @@ abstract class Handle {
 
     final Kind kind() {
         return kind;
+    }
+
+    /**
+     * The directory the native object occupies (a DB's directory, an engine's backup directory):
+     * absolute, normalised, symlinks resolved. Directory claims keep restores and destroys out of it.
+     */
+    final Path dir() {
+        return dir;
     }
 
     final synchronized OtpErlangPid owner() {

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * Maps node-minted references to open DBs and backup engines. A lookup of a reference the node
  * never minted, one already closed, or one of the wrong kind fails with a {@code badarg} reply.
  * Removing an entry comes before closing its native object, so no new request can reach a
- * handle that is being closed.
+ * handle that is being closed. It also keeps the directory claims ({@link #claim}): the handles
+ * are known only as {@link Handle}s occupying {@link Handle#dir()}.
  */
 final class HandleTable {
     /** How many closed references are remembered to tell "closed" from "unknown". */
@@ -37,7 +38,7 @@ final class HandleTable {
                     return size() > CLOSED_MEMORY;
                 }
             }));
-    private final Map<Path, CountDownLatch> closing = new ConcurrentHashMap<>();
+    private final Map<Handle, CountDownLatch> closing = new ConcurrentHashMap<>();
     private final Supplier<OtpErlangRef> mint;
 
     HandleTable(Supplier<OtpErlangRef> mint) {
@@ -92,25 +93,23 @@ final class HandleTable {
     /**
      * Takes the handle out of the table at once and returns the close still to do (which waits
      * for the handle's requests in flight), for a caller that must not wait for it; null when
-     * another caller had already taken it out. Until that close has run, an open of the same
-     * DB path waits for it ({@link #awaitClosed}).
+     * another caller had already taken it out. Until that close has run, the handle's directory
+     * stays occupied: an open of it waits ({@link #awaitClosed}), a restore or destroy is refused.
      */
     Runnable takeOut(Handle h) {
-        // Mark it closed and announce the closing path before it leaves the table, so that a
-        // racing lookup says closed_handle and a racing open of the same path waits.
+        // Announce the closing handle before it leaves the table and mark it closed, so that a
+        // racing lookup says closed_handle, a racing open of its directory waits, and a racing
+        // restore or destroy still finds the directory occupied until the native close is done.
         if (!live.containsKey(h.ref())) {
             return null;
         }
-        closed.add(h.ref());
         CountDownLatch done = new CountDownLatch(1);
-        Path path = h instanceof DbHandle d ? d.path() : null;
-        if (path != null) {
-            closing.put(path, done);
+        if (closing.putIfAbsent(h, done) != null) {
+            return null;
         }
+        closed.add(h.ref());
         if (!live.remove(h.ref(), h)) {
-            if (path != null) {
-                closing.remove(path, done);
-            }
+            closing.remove(h, done);
             done.countDown();
             return null;
         }
@@ -118,35 +117,76 @@ final class HandleTable {
             try {
                 h.close();
             } finally {
-                if (path != null) {
-                    closing.remove(path, done);
-                }
+                closing.remove(h, done);
                 done.countDown();
             }
         };
     }
 
     /**
-     * Waits (up to {@code millis}) until no DB at {@code path} is being closed, so that a
+     * Waits (up to {@code millis}) until no handle on {@code dir} is being closed, so that a
      * supervisor restarting a crashed owner can reopen the path it held at once.
      */
-    void awaitClosed(Path path, long millis) {
-        CountDownLatch done = closing.get(path);
-        if (done != null) {
-            try {
-                done.await(millis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    void awaitClosed(Path dir, long millis) {
+        for (Map.Entry<Handle, CountDownLatch> e : closing.entrySet()) {
+            if (e.getKey().dir().equals(dir)) {
+                try {
+                    e.getValue().await(millis, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
 
-    /** What a directory claim is for; see {@link #claim}. */
+    /**
+     * What a directory claim is for; see {@link #claim}. A handle in the table (or being closed)
+     * holds the open claim of its kind on {@link Handle#dir()} for as long as it lives.
+     */
     enum Claim {
-        /** An open in progress: conflicts only with restores and destroys. */
-        OPEN,
-        /** A restore or destroy: conflicts with any claim and any open DB in or around it. */
-        REWRITE
+        /** A DB open in progress, or an open DB. */
+        OPEN_DB,
+        /** A backup engine open in progress, or an open engine. */
+        OPEN_ENGINE,
+        /** A backup by path reading a DB it opened read-only. */
+        READ,
+        /** A restore or destroy: it deletes what it finds in the directory. */
+        REWRITE;
+
+        /**
+         * Whether two claims of these kinds may not hold overlapping directories: a rewrite
+         * conflicts with everything, and a DB and a backup engine must not share files (RocksDB
+         * and the engine would each take the other's for their own, or for garbage). Two opens of
+         * one kind are left to RocksDB: its LOCK file refuses a second DB, and two engines on one
+         * directory are allowed, as in RocksDB.
+         */
+        boolean conflictsWith(Claim other) {
+            if (this == REWRITE || other == REWRITE) {
+                return true;
+            }
+            return (this == OPEN_DB && other == OPEN_ENGINE) || (this == OPEN_ENGINE && other == OPEN_DB);
+        }
+
+        static Claim heldBy(Handle h) {
+            return switch (h.kind()) {
+                case DB -> OPEN_DB;
+                case BACKUP_ENGINE -> OPEN_ENGINE;
+            };
+        }
+    }
+
+    /** What stands in the way of a claim: a claim (or a live handle's) of {@code kind} on {@code dir}. */
+    record Blocker(Path dir, Claim kind) {
+        /** The end of an {@code "IO error: Path: ..."} text saying why. */
+        String why() {
+            return switch (kind) {
+                case OPEN_DB -> "overlaps " + dir + ", the directory of a DB open on this node";
+                case OPEN_ENGINE -> "overlaps " + dir + ", the directory of a backup engine open on this node";
+                case READ -> "overlaps " + dir + ", a DB being backed up by path";
+                case REWRITE -> "overlaps " + dir + ", which a restore or destroy is rewriting";
+            };
+        }
     }
 
     private record Claimed(Path dir, Claim kind) {}
@@ -154,29 +194,31 @@ final class HandleTable {
     private final List<Claimed> claims = new ArrayList<>();
 
     /**
-     * Claims directories for an open, restore or destroy in progress, so that a restore cannot
-     * delete the files of a DB being opened in the same place, nor an open start on a directory
-     * being rewritten. Returns null when claimed (release with {@link #release}), else the
-     * directory that stands in the way.
+     * Claims directories for an open, backup by path, restore or destroy in progress, so that a
+     * restore or destroy cannot delete the files of a DB or backup engine that is open or being
+     * opened in, around or inside its directory, nor an open start on a directory being rewritten
+     * (see {@link Claim#conflictsWith}). Returns empty when claimed (release with
+     * {@link #release}), else what stands in the way.
      */
-    synchronized Path claim(Claim kind, List<Path> dirs) {
+    synchronized Optional<Blocker> claim(Claim kind, List<Path> dirs) {
         for (Path d : dirs) {
             for (Claimed c : claims) {
-                if ((kind == Claim.REWRITE || c.kind() == Claim.REWRITE) && overlap(c.dir(), d)) {
-                    return c.dir();
+                if (kind.conflictsWith(c.kind()) && overlap(c.dir(), d)) {
+                    return Optional.of(new Blocker(c.dir(), c.kind()));
                 }
             }
-            if (kind == Claim.REWRITE) {
-                Optional<DbHandle> open = dbOverlapping(d);
-                if (open.isPresent()) {
-                    return open.get().path();
+            // An open registers its handle before it releases its claim, and a close unregisters
+            // the handle from closing only after the native close: the directory is never unheld.
+            for (Handle h : occupants()) {
+                if (kind.conflictsWith(Claim.heldBy(h)) && overlap(h.dir(), d)) {
+                    return Optional.of(new Blocker(h.dir(), Claim.heldBy(h)));
                 }
             }
         }
         for (Path d : dirs) {
             claims.add(new Claimed(d, kind));
         }
-        return null;
+        return Optional.empty();
     }
 
     synchronized void release(Claim kind, List<Path> dirs) {
@@ -185,25 +227,22 @@ final class HandleTable {
         }
     }
 
+    /** The handles in the table, then those being closed; a handle moving from one to the other is seen. */
+    private List<Handle> occupants() {
+        List<Handle> out = new ArrayList<>(live.values());
+        out.addAll(closing.keySet());
+        return out;
+    }
+
     /** Whether one directory is the other or lies inside it. */
     static boolean overlap(Path a, Path b) {
         return a.startsWith(b) || b.startsWith(a);
     }
 
-    /** The open DB whose directory is {@code dir} or lies inside it, or contains it. */
-    Optional<DbHandle> dbOverlapping(Path dir) {
-        for (Handle h : live.values()) {
-            if (h instanceof DbHandle d && overlap(d.path(), dir)) {
-                return Optional.of(d);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** The open DB at exactly {@code dir}, if any. */
     Optional<DbHandle> dbAt(Path dir) {
         for (Handle h : live.values()) {
-            if (h instanceof DbHandle d && d.path().equals(dir)) {
+            if (h instanceof DbHandle d && d.dir().equals(dir)) {
                 return Optional.of(d);
             }
         }

@@ -67,7 +67,7 @@ class HandleLeaseTest {
         volatile CountDownLatch closeNativeGate;
 
         CountingHandle() {
-            super(newRef(), Kind.DB, NOBODY);
+            super(newRef(), Kind.DB, NOBODY, Path.of("/counting"));
         }
 
         @Override

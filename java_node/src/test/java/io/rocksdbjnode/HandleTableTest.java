@@ -208,7 +208,7 @@ class HandleTableTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             for (int i = 0; i < 200_000 && wrong.isEmpty() && System.nanoTime() < deadline; i++) {
-                Handle h = table.add(ref -> new Handle(ref, Handle.Kind.DB, nobody) {
+                Handle h = table.add(ref -> new Handle(ref, Handle.Kind.DB, nobody, tmp.resolve("racing")) {
                     @Override
                     void closeNative() {}
                 });
@@ -261,23 +261,8 @@ class HandleTableTest {
     }
 
     @Test
-    void dbOverlappingFindsSameInsideAndContainingDirs() throws Exception {
-        DbHandle h = openDb("parent/db", ALICE);
-        Path dir = tmp.resolve("parent/db");
-        assertEquals(Optional.of(h), table.dbOverlapping(dir));
-        assertEquals(Optional.of(h), table.dbOverlapping(dir.resolve("sub")));
-        assertEquals(Optional.of(h), table.dbOverlapping(tmp.resolve("parent")));
-        assertEquals(Optional.of(h), table.dbOverlapping(tmp));
-        assertEquals(Optional.empty(), table.dbOverlapping(tmp.resolve("parent/db2")));
-        assertEquals(Optional.empty(), table.dbOverlapping(tmp.resolve("parent/other")));
-        assertTrue(table.close(h));
-        assertEquals(Optional.empty(), table.dbOverlapping(dir));
-    }
-
-    @Test
-    void dbOverlappingIgnoresBackupEngines() throws Exception {
+    void dbAtIgnoresBackupEngines() throws Exception {
         openEngine("backups", ALICE);
-        assertEquals(Optional.empty(), table.dbOverlapping(tmp.resolve("backups")));
         assertEquals(Optional.empty(), table.dbAt(tmp.resolve("backups")));
     }
 

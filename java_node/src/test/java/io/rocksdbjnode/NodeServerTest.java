@@ -356,6 +356,50 @@ class NodeServerTest {
         assertEquals(badarg(a("closed_handle"), engine), call(t(a("close_backup_engine"), engine)));
     }
 
+    /**
+     * Issue 11: a restore or destroy aimed at an open engine's directory (inside it, around it, or
+     * through a symlink) is refused, and the backups survive a reopen of the engine.
+     */
+    @Test
+    void restoreAndDestroyIntoAnOpenEnginesDirectoryAreRefused() throws Exception {
+        OtpErlangRef db = openDb(tmp.resolve("db"));
+        Path top = tmp.resolve("top");
+        Path bk = top.resolve("bk");
+        OtpErlangRef engine = okRef(call(t(a("open_backup_engine"), bin(bk), NO_OPTS)));
+        for (String v : List.of("v1", "v2")) {
+            assertEquals(OK, put(db, "k", v.getBytes(UTF_8)));
+            assertEquals(OK, call(t(a("create_new_backup"), engine, db, l(a("flush_before_backup")))));
+        }
+        Path link = tmp.resolve("link");
+        Files.createSymbolicLink(link, bk);
+        for (Path target : List.of(bk.resolve("meta"), bk.resolve("shared_checksum"), bk, top, link.resolve("meta"))) {
+            OtpErlangBinary p = bin(target);
+            assertEquals(t(a("error"), t(a("db_in_use"), p)),
+                    call(t(a("restore_db_from_backup"), engine, n(2), p, p, NO_OPTS)), target.toString());
+            assertEquals(t(a("error"), t(a("db_in_use"), p)),
+                    call(t(a("restore_db_from_latest_backup"), engine, bin(tmp.resolve("r")), p, NO_OPTS)),
+                    "wal dir " + target);
+        }
+        OtpErlangBinary private1 = bin(bk.resolve("private/1"));
+        assertEquals(t(a("error"), t(a("db_in_use"), private1)), call(t(a("destroy"), private1, NO_OPTS)));
+        OtpErlangObject dbInBackups = call(t(a("open"), bin(bk.resolve("shared_checksum")), l(a("create_if_missing"))));
+        assertEquals(a("db_open"), ((OtpErlangTuple) ((OtpErlangTuple) dbInBackups).elementAt(1)).elementAt(0),
+                dbInBackups.toString());
+        OtpErlangObject engineInDb = call(t(a("open_backup_engine"), bin(tmp.resolve("db/backups")), NO_OPTS));
+        assertEquals(a("backup_engine_open"), ((OtpErlangTuple) ((OtpErlangTuple) engineInDb).elementAt(1)).elementAt(0),
+                engineInDb.toString());
+        assertFalse(Files.exists(tmp.resolve("db/backups")), "a refused open creates nothing");
+
+        assertEquals(OK, call(t(a("close_backup_engine"), engine)));
+        OtpErlangRef again = okRef(call(t(a("open_backup_engine"), bin(bk), NO_OPTS)));
+        assertEquals(2, backupInfo(again).size());
+        assertEquals(OK, call(t(a("verify_backup"), again, n(1), l(t(a("verify_with_checksum"), a("true"))))));
+        assertEquals(OK, call(t(a("verify_backup"), again, n(2), l(t(a("verify_with_checksum"), a("true"))))));
+        Path r1 = tmp.resolve("r1");
+        assertEquals(OK, call(t(a("restore_db_from_backup"), again, n(1), bin(r1), bin(r1), NO_OPTS)));
+        assertEquals(t(OK, bin("v1")), get(openDb(r1), "k"));
+    }
+
     @Test
     void backupMetadataGivenAsAString() throws Exception {
         OtpErlangRef db = openDb(tmp.resolve("db"));
