@@ -163,11 +163,11 @@ final class HandshakeGate implements OtpServerTransport {
         }
     }
 
-    private void acceptAll() throws IOException {
+    private void acceptAll() {
         SocketChannel ch;
-        while ((ch = server.accept()) != null) {
+        while ((ch = acceptOne()) != null) {
             if (pending.size() >= MAX_WAITING) {
-                ch.close();
+                closeQuietly(ch);
                 long now = System.nanoTime();
                 if (now - lastOverflowLog > TimeUnit.SECONDS.toNanos(1)) {
                     lastOverflowLog = now;
@@ -187,6 +187,32 @@ final class HandshakeGate implements OtpServerTransport {
             }
             deadlines.schedule(() -> in.closeIf(Stage.WAITING, "no handshake within " + deadlineMs + " ms"),
                     deadlineMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // Turned away either way.
+        }
+    }
+
+    /** The next connection, or null when there is none now (or accepting fails: out of file descriptors). */
+    private SocketChannel acceptOne() {
+        try {
+            return server.accept();
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.warning(() -> "handshake gate: cannot accept a connection: " + e);
+                // The listening socket stays ready while, say, file descriptors run out: do not spin.
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
         }
     }
 
@@ -212,6 +238,8 @@ final class HandshakeGate implements OtpServerTransport {
     private void handOff(Inbound in) {
         try {
             in.channel.configureBlocking(true);
+            in.input = new Replay(in.first, in.channel.socket().getInputStream());
+            in.output = in.channel.socket().getOutputStream();
         } catch (IOException e) {
             in.closeIf(Stage.WAITING, "closed before its handshake (" + e.getMessage() + ")");
             return;
@@ -251,7 +279,9 @@ final class HandshakeGate implements OtpServerTransport {
         /** The first message, length included, once complete (gate thread, then the reader's). */
         private byte[] first;
         private Stage stage = Stage.WAITING;
+        /** Set by the gate before JInterface takes the connection from the queue. */
         private InputStream input;
+        private OutputStream output;
 
         private Inbound() {
             this.channel = null;
@@ -320,16 +350,13 @@ final class HandshakeGate implements OtpServerTransport {
         }
 
         @Override
-        public synchronized InputStream getInputStream() throws IOException {
-            if (input == null) {
-                input = new Replay(first, channel.socket().getInputStream());
-            }
+        public InputStream getInputStream() {
             return input;
         }
 
         @Override
-        public OutputStream getOutputStream() throws IOException {
-            return channel.socket().getOutputStream();
+        public OutputStream getOutputStream() {
+            return output;
         }
 
         @Override
