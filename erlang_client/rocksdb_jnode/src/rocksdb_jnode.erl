@@ -466,7 +466,8 @@ restore_from_latest_backup(Engine, DbDir, WalDir) ->
 %% @doc Makes `Pid' the owner of `Handle', as `ets:give_away/3' does: `Pid' receives
 %% `{'ROCKSDB-TRANSFER', Handle, OldOwner, GiftData}'. Only the owner may give a handle away
 %% (at the shell prompt, the shell, see the module doc); `badarg' otherwise, or when `Pid' is
-%% the owner already or a dead process of this node.
+%% the owner already, a dead process of this node, or a process of a node that is not connected
+%% to the Java node (which never dials: connect that node first); the owner is then unchanged.
 -spec give_away(Handle, Pid, GiftData) -> ok | {error, Reason} when
       Handle :: handle(),
       Pid :: pid(),
@@ -487,7 +488,8 @@ give_away(Handle, Pid, GiftData) ->
 
 %% @doc Sets (or with `none' removes) the heir of `Handle', as the `heir' option of ETS: when
 %% the owner exits, the heir becomes the owner and receives
-%% `{'ROCKSDB-TRANSFER', Handle, OldOwner, HeirData}'. Only the owner may set it.
+%% `{'ROCKSDB-TRANSFER', Handle, OldOwner, HeirData}'. Only the owner may set it. An heir whose
+%% node is not connected to the Java node when the owner exits counts as dead: the handle is closed.
 -spec set_heir(Handle, Heir, HeirData) -> ok | {error, Reason} when
       Handle :: handle(),
       Heir :: pid() | none,

@@ -2,63 +2,43 @@ package io.rocksdbjnode;
 
 import com.ericsson.otp.erlang.OtpServerTransport;
 import com.ericsson.otp.erlang.OtpSocketTransportFactory;
-import com.ericsson.otp.erlang.OtpTransport;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 
 /**
  * JInterface's socket transport, except that the node's listening socket is bound to one address
- * (loopback by default) instead of every interface.
+ * (loopback by default) instead of every interface, and stands behind a {@link HandshakeGate}.
+ * Outgoing sockets (to epmd) are JInterface's own.
  */
 final class BoundTransportFactory extends OtpSocketTransportFactory {
     private final InetAddress listen;
+    private final long handshakeTimeoutMs;
+    private volatile HandshakeGate gate;
 
-    BoundTransportFactory(InetAddress listen) {
+    BoundTransportFactory(InetAddress listen, long handshakeTimeoutMs) {
         this.listen = listen;
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
     }
 
     @Override
     public OtpServerTransport createServerTransport(int port) throws IOException {
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(listen, port));
-        return new OtpServerTransport() {
-            @Override
-            public int getLocalPort() {
-                return server.getLocalPort();
-            }
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(listen, port));
+            gate = new HandshakeGate(server, handshakeTimeoutMs);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return gate;
+    }
 
-            @Override
-            public OtpTransport accept() throws IOException {
-                Socket s = server.accept();
-                s.setTcpNoDelay(true);
-                return new OtpTransport() {
-                    @Override
-                    public InputStream getInputStream() throws IOException {
-                        return s.getInputStream();
-                    }
-
-                    @Override
-                    public OutputStream getOutputStream() throws IOException {
-                        return s.getOutputStream();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        s.close();
-                    }
-                };
-            }
-
-            @Override
-            public void close() throws IOException {
-                server.close();
-            }
-        };
+    /** Lets the node take connections; until then they wait at the gate. Call once the node is built. */
+    void open() {
+        gate.open();
     }
 }

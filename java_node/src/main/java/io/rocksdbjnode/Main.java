@@ -54,6 +54,12 @@ public final class Main implements Callable<Integer> {
             description = "Threads for long requests: open, close, backups, restores, verification (default: ${DEFAULT-VALUE}).")
     int longThreads = 32;
 
+    @Option(names = "--handshake-timeout", paramLabel = "MS",
+            description = "An inbound connection that has not sent its node name within MS milliseconds is "
+                    + "closed, and so is one that has not then finished the handshake within MS more "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long handshakeTimeoutMs = NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS;
+
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
@@ -136,7 +142,8 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--root " + r + ": not a directory");
             }
         }
-        return new NodeConfig(nodeName, cookieValue, mailbox, address, roots, quickThreads, longThreads);
+        return new NodeConfig(nodeName, cookieValue, mailbox, address, roots, quickThreads, longThreads,
+                handshakeTimeoutMs);
     }
 
     private String resolveCookie() throws IOException {

@@ -6,13 +6,22 @@ import java.util.List;
 
 /** The node's settings, validated once at start and frozen. */
 record NodeConfig(String nodeName, String cookie, String mailbox, InetAddress listen, List<Path> roots,
-        int quickThreads, int longThreads) {
+        int quickThreads, int longThreads, long handshakeTimeoutMs) {
+    /** How long an inbound connection has to send its name, and again to finish the handshake. */
+    static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000;
+    static final long MIN_HANDSHAKE_TIMEOUT_MS = 100;
+    static final long MAX_HANDSHAKE_TIMEOUT_MS = 600_000;
+
     NodeConfig {
         if (nodeName.isEmpty() || cookie.isEmpty() || mailbox.isEmpty()) {
             throw new IllegalArgumentException("node name, cookie and mailbox must not be empty");
         }
         if (quickThreads < 1 || longThreads < 1) {
             throw new IllegalArgumentException("thread counts must be at least 1");
+        }
+        if (handshakeTimeoutMs < MIN_HANDSHAKE_TIMEOUT_MS || handshakeTimeoutMs > MAX_HANDSHAKE_TIMEOUT_MS) {
+            throw new IllegalArgumentException("--handshake-timeout " + handshakeTimeoutMs + ": must be "
+                    + MIN_HANDSHAKE_TIMEOUT_MS + " to " + MAX_HANDSHAKE_TIMEOUT_MS + " ms");
         }
         roots = List.copyOf(roots);
     }

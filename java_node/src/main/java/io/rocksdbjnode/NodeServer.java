@@ -1,11 +1,11 @@
 package io.rocksdbjnode;
 
+import com.ericsson.otp.erlang.AcceptOnlyNode;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpMbox;
 import com.ericsson.otp.erlang.OtpMsg;
-import com.ericsson.otp.erlang.OtpNode;
 import com.ericsson.otp.erlang.OtpNodeStatus;
 import java.io.IOException;
 import java.util.Arrays;
@@ -24,7 +24,9 @@ import org.rocksdb.RocksDB;
  * The node: one registered mailbox speaking the {@code gen_server} call protocol. The mailbox
  * thread only decodes and dispatches; requests run on two pools (see {@link Routes.Pool}), so a
  * backup never holds up a {@code get}. Anything that is not a call is logged and dropped, and no
- * request can end the node: every failure becomes an {@code {error, ...}} reply.
+ * request can end the node: every failure becomes an {@code {error, ...}} reply. Replies leave
+ * through the {@link Outbox}, which never dials, and connections come in through a
+ * {@link HandshakeGate}, so no peer, connected or not, can hold up the replies to another.
  */
 final class NodeServer {
     private static final Logger LOG = Logger.getLogger(NodeServer.class.getName());
@@ -34,8 +36,9 @@ final class NodeServer {
     /** Threads kept back from RocksDB beyond the pools': the JVM's own, JInterface's, the pools' growth. */
     private static final int THREAD_RESERVE = 48;
 
-    private final OtpNode node;
+    private final AcceptOnlyNode node;
     private final OtpMbox mbox;
+    private final Outbox outbox;
     private final HandleTable table;
     private final Routes routes = new Routes();
     private final OwnershipOps ownership;
@@ -48,12 +51,14 @@ final class NodeServer {
 
     NodeServer(NodeConfig config) throws IOException {
         RocksDB.loadLibrary();
-        this.node = new OtpNode(config.nodeName(), config.cookie(), 0, new BoundTransportFactory(config.listen()));
+        BoundTransportFactory transports = new BoundTransportFactory(config.listen(), config.handshakeTimeoutMs());
+        this.node = new AcceptOnlyNode(config.nodeName(), config.cookie(), transports, HandshakeGate::connected);
         this.mbox = node.createMbox(config.mailbox());
         if (mbox == null) {
             node.close();
             throw new IOException("mailbox name " + config.mailbox() + " is taken");
         }
+        this.outbox = new Outbox(node, mbox);
         this.table = new HandleTable(node::createRef);
         PathGuard guard = new PathGuard(config.roots());
         ThreadBudget threads = ThreadBudget.forThisProcess(config.quickThreads() + config.longThreads() + THREAD_RESERVE);
@@ -61,7 +66,7 @@ final class NodeServer {
         new BackupOps(table, guard, threads).register(routes);
         this.quick = pool("rocksdb-quick", config.quickThreads());
         this.slow = pool("rocksdb-long", config.longThreads());
-        this.ownership = new OwnershipOps(table, this::send, task -> {
+        this.ownership = new OwnershipOps(table, outbox, task -> {
             if (!submit(slow, task)) {
                 task.run(); // stopping: close it here rather than leak it
             }
@@ -82,6 +87,8 @@ final class NodeServer {
                 }
             }
         });
+        // Only now may connections reach the node: its overrides are in place, and so is the handler.
+        transports.open();
     }
 
     String nodeName() {
@@ -191,20 +198,18 @@ final class NodeServer {
     }
 
     private void reply(OtpErlangPid to, OtpErlangObject tag, OtpErlangObject reply) {
-        if (!send(to, Terms.tuple(tag, reply))) {
-            // A reply that cannot be encoded (it echoes a term nested too deep): say so instead.
-            send(to, Terms.tuple(tag, Terms.tuple(Terms.ERROR, Terms.atom("reply_not_encodable"))));
+        // A reply that may have to wait for its connection to be registered waits on a worker,
+        // never on the mailbox thread.
+        if (!outbox.reaches(to) && submit(quick, () -> replyNow(to, tag, reply))) {
+            return;
         }
+        replyNow(to, tag, reply);
     }
 
-    /** OtpMbox.send swallows delivery failures; an encoding failure is logged and reported. */
-    private boolean send(OtpErlangPid to, OtpErlangObject msg) {
-        try {
-            mbox.send(to, msg);
-            return true;
-        } catch (RuntimeException | StackOverflowError e) {
-            LOG.warning(() -> "could not send to " + to + ": " + e);
-            return false;
+    private void replyNow(OtpErlangPid to, OtpErlangObject tag, OtpErlangObject reply) {
+        if (outbox.reply(to, Terms.tuple(tag, reply)) == Outbox.Delivery.NOT_ENCODABLE) {
+            // A reply that cannot be encoded (it echoes a term nested too deep): say so instead.
+            outbox.send(to, Terms.tuple(tag, Terms.tuple(Terms.ERROR, Terms.atom("reply_not_encodable"))));
         }
     }
 

@@ -8,29 +8,33 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
  * Handles belong to Erlang processes, as ETS tables do: {@code give_away}, {@code set_heir}, and
  * what happens when an owner exits ({@code owner_down}, sent by the client's watcher) or its whole
  * node disconnects (seen by the Java node itself).
+ *
+ * <p>A handle passes only to a pid the node can tell about it, one whose node is connected to
+ * this one (the node never dials): {@code give_away} to any other is refused and leaves the owner
+ * as it was, and an heir on such a node counts as gone when the owner exits, so the handle is
+ * closed, as ETS deletes a table whose heir is dead.
  */
 final class OwnershipOps {
     private static final Logger LOG = Logger.getLogger(OwnershipOps.class.getName());
     private static final OtpErlangAtom TRANSFER = Terms.atom("ROCKSDB-TRANSFER");
 
     private final HandleTable table;
-    private final BiConsumer<OtpErlangPid, OtpErlangObject> send;
+    private final Outbox outbox;
     private final Executor closer;
 
     /**
      * @param closer runs the closes an owner's exit causes, off the request's thread: they wait
      *     for the handles' requests in flight, which may be long ones.
      */
-    OwnershipOps(HandleTable table, BiConsumer<OtpErlangPid, OtpErlangObject> send, Executor closer) {
+    OwnershipOps(HandleTable table, Outbox outbox, Executor closer) {
         this.table = table;
-        this.send = send;
+        this.outbox = outbox;
         this.closer = closer;
     }
 
@@ -44,17 +48,33 @@ final class OwnershipOps {
                 .add("owners", 1, Routes.Pool.QUICK, this::owners);
     }
 
-    /** {@code {give_away, Handle, Pid, GiftData [, Opts]}}: the new owner is told with a ROCKSDB-TRANSFER message. */
+    /**
+     * {@code {give_away, Handle, Pid, GiftData [, Opts]}}: the new owner is told with a
+     * ROCKSDB-TRANSFER message. Refused with {@code {badarg, {not_connected, Node}}} when the
+     * message cannot reach {@code Pid}; the owner is then unchanged.
+     */
     OtpErlangObject giveAway(Request r) throws RequestException {
         Handle h = table.lookup(r.arg(0), "handle");
         OtpErlangPid to = Terms.pid(r.arg(1), "pid");
         OtpErlangPid caller = caller(r, 3);
         synchronized (h) {
             requireOwner(h, caller);
+            if (!outbox.reaches(to)) {
+                throw notConnected(to);
+            }
             h.setOwner(to);
         }
-        send.accept(to, Terms.tuple(TRANSFER, h.ref(), caller, r.arg(2)));
-        return Terms.OK;
+        Outbox.Delivery sent = outbox.send(to, Terms.tuple(TRANSFER, h.ref(), caller, r.arg(2)));
+        if (sent == Outbox.Delivery.SENT) {
+            return Terms.OK;
+        }
+        // The connection went away (or the gift cannot be encoded) after the check: undo.
+        synchronized (h) {
+            if (to.equals(h.owner())) {
+                h.setOwner(caller);
+            }
+        }
+        throw sent == Outbox.Delivery.NOT_ENCODABLE ? RequestException.badArgument("gift_data") : notConnected(to);
     }
 
     /** {@code {set_heir, Handle, Pid | none, HeirData [, Opts]}}. */
@@ -81,25 +101,28 @@ final class OwnershipOps {
         for (Handle h : table.ownedBy(gone)) {
             OtpErlangPid heir;
             OtpErlangObject data;
+            boolean inherits;
             synchronized (h) {
                 heir = h.heir();
                 data = h.heirData();
-                if (heir != null && !heir.equals(gone)) {
+                inherits = heir != null && !heir.equals(gone) && outbox.reaches(heir);
+                if (inherits) {
                     h.setOwner(heir);
                     h.setHeir(null, null);
                 }
             }
-            if (heir != null && !heir.equals(gone)) {
-                send.accept(heir, Terms.tuple(TRANSFER, h.ref(), gone, data));
+            if (inherits && outbox.send(heir, Terms.tuple(TRANSFER, h.ref(), gone, data)) == Outbox.Delivery.SENT) {
                 inherited.add(Terms.tuple(h.ref(), heir));
-            } else {
-                Runnable close = table.takeOut(h);
-                if (close != null) {
-                    closer.execute(() -> {
-                        close.run();
-                        LOG.info(() -> "closed " + h.kind().atom + " " + h.ref() + ": its owner " + gone + " exited");
-                    });
-                }
+                continue;
+            }
+            String why = heir == null || heir.equals(gone) ? ""
+                    : " and its heir " + heir + " cannot be told: node " + heir.node() + " is not connected";
+            Runnable close = table.takeOut(h);
+            if (close != null) {
+                closer.execute(() -> {
+                    close.run();
+                    LOG.info(() -> "closed " + h.kind().atom + " " + h.ref() + ": its owner " + gone + " exited" + why);
+                });
             }
         }
         return Terms.ok(Terms.list(inherited));
@@ -139,6 +162,10 @@ final class OwnershipOps {
             }
         }
         return caller;
+    }
+
+    private static RequestException notConnected(OtpErlangPid to) {
+        return RequestException.badarg(Terms.tuple(Terms.atom("not_connected"), Terms.atom(to.node())));
     }
 
     private static void requireOwner(Handle h, OtpErlangPid caller) throws RequestException {

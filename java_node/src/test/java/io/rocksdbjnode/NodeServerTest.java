@@ -61,7 +61,7 @@ class NodeServerTest {
         String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         serverNode = "jt" + unique + "@127.0.0.1";
         server = new NodeServer(new NodeConfig(serverNode, COOKIE, MAILBOX, InetAddress.getLoopbackAddress(),
-                List.of(), 4, 4));
+                List.of(), 4, 4, NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS));
         serving = new Thread(server::serve, "node-server-test-serve");
         serving.setDaemon(true);
         serving.start();

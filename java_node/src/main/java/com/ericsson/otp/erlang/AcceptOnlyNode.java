@@ -1,0 +1,118 @@
+package com.ericsson.otp.erlang;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * rocksdb_jnode's JInterface node: it takes connections but never dials one, and it finds its
+ * connections without a lock. It sits in JInterface's package because the members it overrides
+ * are package-private there.
+ *
+ * <p>Why: {@link OtpNode} finds a connection, and dials one that is missing, in
+ * {@code getConnection} under the monitor of its connection table, and its acceptor thread holds
+ * that monitor through every inbound handshake. Every send to a remote pid goes through
+ * {@code getConnection}, so one TCP peer that connects and stays silent, or one dial to a host
+ * that does not answer, held up every reply to every node. Here {@code getConnection} reads a
+ * concurrent map kept beside JInterface's table and gives {@code null} for a node that is not
+ * connected: {@link OtpMbox#send(OtpErlangPid, OtpErlangObject)}, {@code link} and {@code exit}
+ * towards such a node are dropped (as JInterface drops a send that fails) and nothing dials.
+ *
+ * <p>The transport factory must not hand the acceptor a connection before the constructor has
+ * returned: the acceptor thread starts inside {@link OtpNode}'s constructor, before this class's
+ * fields are set.
+ */
+public final class AcceptOnlyNode extends OtpNode {
+    private final ConcurrentHashMap<String, OtpCookedConnection> live = new ConcurrentHashMap<>();
+    private final Consumer<OtpTransport> onConnected;
+    private final Object arrivals = new Object();
+
+    /**
+     * @param onConnected called with a connection's transport once its handshake has succeeded,
+     *        before the connection is visible to senders
+     */
+    public AcceptOnlyNode(String name, String cookie, OtpTransportFactory transports,
+            Consumer<OtpTransport> onConnected) throws IOException {
+        super(name, cookie, 0, transports);
+        this.onConnected = onConnected;
+    }
+
+    /** Whether a connection to {@code node} (a full name, {@code name@host}) is up. */
+    public boolean isConnected(String node) {
+        OtpCookedConnection conn = live.get(node);
+        return conn != null && conn.isConnected();
+    }
+
+    /**
+     * Sends an encoded message from {@code from} to the pid {@code to} of another node over the
+     * connection to that node, if there is one; never dials. Blocks while the peer does not read.
+     *
+     * @return false when the node is not connected, or the connection closed under the send
+     * @throws IOException when writing to the connection fails (which closes it)
+     */
+    public boolean send(OtpErlangPid from, OtpErlangPid to, OtpOutputStream encoded) throws IOException {
+        OtpCookedConnection conn = live.get(to.node());
+        if (conn == null) {
+            return false;
+        }
+        // close() clears the socket under the connection's monitor, and writes happen under it:
+        // checking under it too means a send never meets a half-closed connection.
+        synchronized (conn) {
+            if (!conn.isConnected() || conn.socket == null) {
+                return false;
+            }
+            conn.sendBuf(from, to, encoded);
+            return true;
+        }
+    }
+
+    @Override
+    OtpCookedConnection getConnection(String node) {
+        return live.get(node);
+    }
+
+    @Override
+    void addConnection(OtpCookedConnection conn) {
+        if (conn != null && conn.name != null) {
+            onConnected.accept(conn.socket);
+            live.put(conn.name, conn);
+            synchronized (arrivals) {
+                arrivals.notifyAll();
+            }
+        }
+        super.addConnection(conn);
+    }
+
+    /**
+     * Waits up to {@code millis} for a connection to {@code node} to be up. JInterface starts a
+     * new connection's reader before its acceptor registers the connection, so a request can
+     * arrive (and want its reply sent) an instant before its connection is in the table.
+     */
+    public boolean awaitConnected(String node, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (arrivals) {
+            while (!isConnected(node)) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return false;
+                }
+                arrivals.wait(left);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    void deliverError(OtpCookedConnection conn, Exception e) {
+        if (conn.name != null) {
+            live.remove(conn.name, conn);
+        }
+        super.deliverError(conn, e);
+    }
+
+    @Override
+    public synchronized void close() {
+        super.close();
+        live.clear();
+    }
+}
