@@ -160,7 +160,7 @@ open(Path, Options) ->
       Db :: db_handle(),
       Reason :: node_error().
 close(Db) ->
-    request(handle(db, Db), {close, Db}, quick).
+    request(handle(db, Db), {close, Db}).
 
 %% @doc Stores `Value' under `Key'. Write options: `{sync, boolean()}',
 %% `{disable_wal, boolean()}'. A key and value of more than `max_value_size' bytes together
@@ -180,7 +180,7 @@ put(Db, Key, Value, WriteOptions) ->
     Size = byte_size(K) + byte_size(V),
     case rocksdb_jnode_config:env(max_value_size) of
         Max when is_integer(Max), Size > Max -> {error, {too_large, Size, Max}};
-        _ -> request(Node, {put, Db, K, V, Opts}, quick)
+        _ -> request(Node, {put, Db, K, V, Opts})
     end.
 
 %% @doc Reads the value stored under `Key': `{ok, Value}' or `not_found'. Read options:
@@ -193,7 +193,7 @@ put(Db, Key, Value, WriteOptions) ->
       Reason :: {error, error_text()} | node_error().
 get(Db, Key, ReadOptions) ->
     Node = handle(db, Db),
-    request(Node, {get, Db, binary(key, Key), options(read_options, ReadOptions)}, quick).
+    request(Node, {get, Db, binary(key, Key), options(read_options, ReadOptions)}).
 
 %% @doc Deletes `Key'; `ok' whether or not it was there.
 -spec delete(Db, Key, WriteOptions) -> ok | {error, Reason} when
@@ -203,7 +203,7 @@ get(Db, Key, ReadOptions) ->
       Reason :: {error, error_text()} | node_error().
 delete(Db, Key, WriteOptions) ->
     Node = handle(db, Db),
-    request(Node, {delete, Db, binary(key, Key), options(write_options, WriteOptions)}, quick).
+    request(Node, {delete, Db, binary(key, Key), options(write_options, WriteOptions)}).
 
 %% @doc Destroys the database at `Path' (its files; the directory stays). A database or backup
 %% engine open on the node in, inside or around `Path', or a backup by path reading it, gives
@@ -215,7 +215,7 @@ delete(Db, Key, WriteOptions) ->
 destroy(Path, Options) ->
     AbsPath = path(path, Path),
     {Node, Opts} = target(Options),
-    request(Node, {destroy, AbsPath, Opts}, long).
+    request(Node, {destroy, AbsPath, Opts}).
 
 %% @doc The estimated number of keys (RocksDB's `rocksdb.estimate-num-keys'): an integer, not
 %% `{ok, N}', as the NIF returns it.
@@ -224,7 +224,7 @@ destroy(Path, Options) ->
       Count :: non_neg_integer(),
       Reason :: node_error().
 count(Db) ->
-    request(handle(db, Db), {count, Db}, quick).
+    request(handle(db, Db), {count, Db}).
 
 %% @doc Writes the memtables of `Db' to table files. Options: `{wait, boolean()}' (default
 %% `true': return when the flush is done). A long call.
@@ -234,7 +234,7 @@ count(Db) ->
       Reason :: {error, error_text()} | node_error().
 flush(Db, FlushOptions) ->
     Node = handle(db, Db),
-    request(Node, {flush, Db, options(flush_options, FlushOptions)}, long).
+    request(Node, {flush, Db, options(flush_options, FlushOptions)}).
 
 %% @doc Makes an openable copy of `Db' in the directory `ToPath', which must not exist (hard
 %% links where the file system allows). A long call.
@@ -244,7 +244,7 @@ flush(Db, FlushOptions) ->
       Reason :: {error, error_text()} | path_error() | node_error().
 checkpoint(Db, ToPath) ->
     Node = handle(db, Db),
-    request(Node, {checkpoint, Db, path(to_path, ToPath)}, long).
+    request(Node, {checkpoint, Db, path(to_path, ToPath)}).
 
 %%%===================================================================
 %%% Backups
@@ -300,7 +300,7 @@ create_new_backup(Engine, DbOrPath, Options) ->
                  true -> handle_on(db, DbOrPath, Node);
                  false -> path(db, DbOrPath)
              end,
-    request(Node, {create_new_backup, Engine, Source, options(options, Options)}, long).
+    request(Node, {create_new_backup, Engine, Source, options(options, Options)}).
 
 %% @doc The engine's valid backups, sorted by id. See {@link backup_info()}.
 -spec get_backup_info(Engine) -> {ok, [Info]} | {error, Reason} when
@@ -308,7 +308,7 @@ create_new_backup(Engine, DbOrPath, Options) ->
       Info :: backup_info(),
       Reason :: node_error().
 get_backup_info(Engine) ->
-    request(handle(backup_engine, Engine), {get_backup_info, Engine}, quick).
+    request(handle(backup_engine, Engine), {get_backup_info, Engine}).
 
 %% @equiv verify_backup(Engine, BackupId, [])
 -spec verify_backup(Engine, BackupId) -> ok | {error, Reason} when
@@ -329,7 +329,7 @@ verify_backup(Engine, BackupId) ->
 verify_backup(Engine, BackupId, Options) ->
     Node = handle(backup_engine, Engine),
     Request = {verify_backup, Engine, int(backup_id, BackupId), options(options, Options)},
-    request(Node, Request, long).
+    request(Node, Request).
 
 %% @doc Stops a running {@link create_new_backup/3} of `Engine', which then returns
 %% `{error, incomplete}'. One way: the engine makes no more backups; open a new one. `ok' at
@@ -338,7 +338,7 @@ verify_backup(Engine, BackupId, Options) ->
       Engine :: backup_engine(),
       Reason :: node_error().
 stop_backup(Engine) ->
-    request(handle(backup_engine, Engine), {stop_backup, Engine}, quick).
+    request(handle(backup_engine, Engine), {stop_backup, Engine}).
 
 %% @doc Deletes backup `BackupId'. A long call.
 -spec delete_backup(Engine, BackupId) -> ok | {error, Reason} when
@@ -347,7 +347,7 @@ stop_backup(Engine) ->
       Reason :: {error, error_text()} | node_error().
 delete_backup(Engine, BackupId) ->
     Node = handle(backup_engine, Engine),
-    request(Node, {delete_backup, Engine, int(backup_id, BackupId)}, long).
+    request(Node, {delete_backup, Engine, int(backup_id, BackupId)}).
 
 %% @doc Deletes all backups but the newest `NumBackupsToKeep'. A long call.
 -spec purge_old_backup(Engine, NumBackupsToKeep) -> ok | {error, Reason} when
@@ -356,14 +356,14 @@ delete_backup(Engine, BackupId) ->
       Reason :: {error, error_text()} | node_error().
 purge_old_backup(Engine, NumBackupsToKeep) ->
     Node = handle(backup_engine, Engine),
-    request(Node, {purge_old_backup, Engine, int(num_backups_to_keep, NumBackupsToKeep)}, long).
+    request(Node, {purge_old_backup, Engine, int(num_backups_to_keep, NumBackupsToKeep)}).
 
 %% @doc Deletes the files that no backup uses (left by failed or stopped backups). A long call.
 -spec gc_backup_engine(Engine) -> ok | {error, Reason} when
       Engine :: backup_engine(),
       Reason :: {error, error_text()} | node_error().
 gc_backup_engine(Engine) ->
-    request(handle(backup_engine, Engine), {gc_backup_engine, Engine}, long).
+    request(handle(backup_engine, Engine), {gc_backup_engine, Engine}).
 
 %% @doc Closes `Engine' (after the work running on it). `ok'; `badarg' when already closed.
 %% A long call.
@@ -371,7 +371,7 @@ gc_backup_engine(Engine) ->
       Engine :: backup_engine(),
       Reason :: node_error().
 close_backup_engine(Engine) ->
-    request(handle(backup_engine, Engine), {close_backup_engine, Engine}, long).
+    request(handle(backup_engine, Engine), {close_backup_engine, Engine}).
 
 %% @equiv restore_db_from_backup(Engine, BackupId, DbDir, DbDir)
 -spec restore_db_from_backup(Engine, BackupId, DbDir) -> ok | {error, Reason} when
@@ -408,7 +408,7 @@ restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
     Node = handle(backup_engine, Engine),
     Request = {restore_db_from_backup, Engine, int(backup_id, BackupId), path(db_dir, DbDir),
                path(wal_dir, WalDir), options(options, Options)},
-    request(Node, Request, long).
+    request(Node, Request).
 
 %% @equiv restore_db_from_latest_backup(Engine, DbDir, DbDir)
 -spec restore_db_from_latest_backup(Engine, DbDir) -> ok | {error, Reason} when
@@ -438,7 +438,7 @@ restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
     Node = handle(backup_engine, Engine),
     Request = {restore_db_from_latest_backup, Engine, path(db_dir, DbDir),
                path(wal_dir, WalDir), options(options, Options)},
-    request(Node, Request, long).
+    request(Node, Request).
 
 %% @doc The seed document's name of {@link restore_db_from_backup/4}.
 -spec restore_from_backup(Engine, BackupId, DbDir, WalDir) -> ok | {error, Reason} when
@@ -484,7 +484,7 @@ give_away(Handle, Pid, GiftData) ->
     end,
     %% Watched before the request: a give_away that times out here may still succeed there.
     ok = rocksdb_jnode_owners:watch(Node, Pid),
-    request(Node, {give_away, Handle, Pid, GiftData, [{owner, Owner}]}, quick).
+    request(Node, {give_away, Handle, Pid, GiftData, [{owner, Owner}]}).
 
 %% @doc Sets (or with `none' removes) the heir of `Handle', as the `heir' option of ETS: when
 %% the owner exits, the heir becomes the owner and receives
@@ -501,7 +501,7 @@ set_heir(Handle, Heir, HeirData) ->
         true -> ok;
         false -> badarg({bad_argument, heir})
     end,
-    request(Node, {set_heir, Handle, Heir, HeirData, [{owner, owner()}]}, quick).
+    request(Node, {set_heir, Handle, Heir, HeirData, [{owner, owner()}]}).
 
 %% @doc Whether the application's Java node answers: `pong' or `{error, Reason}'.
 -spec ping() -> pong | {error, Reason} when
@@ -515,7 +515,7 @@ ping() ->
       Node :: node(),
       Reason :: node_error().
 ping(Node) when is_atom(Node) ->
-    request(Node, ping, quick);
+    request(Node, ping);
 ping(_) ->
     badarg({bad_argument, node}).
 
@@ -548,12 +548,15 @@ open_owned(Node, Operation, AbsPath, Opts) ->
     %% A restarted worker reopening what its crashed predecessor held: let the node hear of
     %% that exit first, so the open finds the path closed instead of racing its closing.
     ok = rocksdb_jnode_owners:settle(Node),
-    request(Node, {Operation, AbsPath, without(owner, Opts) ++ [{owner, Owner}]}, quick).
+    request(Node, {Operation, AbsPath, without(owner, Opts) ++ [{owner, Owner}]}).
 
 %% Sends Request to Node's mailbox; a quick call waits call_timeout, a long call
-%% long_call_timeout, with the heartbeat when that is infinity.
--spec request(node(), term(), quick | long) -> term().
-request(Node, Request, Kind) ->
+%% long_call_timeout, with the heartbeat when that is infinity. Which calls are long is
+%% rocksdb_jnode_call:kind/1's table, the node's own (checked against it by wire_table_SUITE).
+-spec request(node(), tuple() | atom()) -> term().
+request(Node, Request) ->
+    Name = if is_atom(Request) -> Request; true -> element(1, Request) end,
+    Kind = rocksdb_jnode_call:kind(Name),
     Dest = rocksdb_jnode_config:dest(Node),
     Reply = case Kind of
                 quick ->

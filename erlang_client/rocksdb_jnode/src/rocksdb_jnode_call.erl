@@ -29,7 +29,7 @@
 %% a local name) and `{error, {exit, Reason}}' for anything else.
 -module(rocksdb_jnode_call).
 
--export([call/3, long_call/3]).
+-export([call/3, long_call/3, kind/1]).
 
 -type dest() :: {Mailbox :: atom(), Node :: node()}.
 -type heartbeat() :: #{interval := pos_integer(), misses := pos_integer()}.
@@ -37,6 +37,25 @@
                          | {noproc, dest()} | {exit, term()}}.
 
 -export_type([dest/0, heartbeat/0, error/0]).
+
+%% The requests the Java node runs on its long pool: they may wait on other long work (a
+%% backup, a restore, closing a handle whose requests are in flight), so the client waits for
+%% them by heartbeat, not by `call_timeout'. The node serves its own table as the request
+%% `routes'; a test checks the two agree.
+-define(LONG, [open, close, destroy, flush, checkpoint,
+               open_backup_engine, create_new_backup, verify_backup, delete_backup,
+               purge_old_backup, gc_backup_engine, close_backup_engine,
+               restore_db_from_backup, restore_db_from_latest_backup,
+               restore_from_backup, restore_from_latest_backup]).
+
+%% @doc Whether the node runs the request named `Name' on its long pool or its quick one.
+-spec kind(Name) -> quick | long when
+      Name :: atom().
+kind(Name) when is_atom(Name) ->
+    case lists:member(Name, ?LONG) of
+        true -> long;
+        false -> quick
+    end.
 
 %% @doc Calls `Dest' with `Request' and waits at most `Timeout' ms for the reply.
 -spec call(Dest, Request, Timeout) -> Reply | error() when

@@ -73,7 +73,7 @@ next_request(#{mailbox := Mailbox}) ->
     end.
 
 %% Runs Fun and returns {Result, TransportCalls}: the calls into rocksdb_jnode_call that this
-%% process made meanwhile, seen by call tracing.
+%% process made meanwhile, seen by call tracing (the lookups in its table of long calls aside).
 transport_calls(Fun) ->
     {module, _} = code:ensure_loaded(rocksdb_jnode_call),
     Self = self(),
@@ -95,6 +95,7 @@ transport_calls(Fun) ->
 
 collect(Calls) ->
     receive
+        {trace, _Pid, call, {rocksdb_jnode_call, kind, _}} -> collect(Calls);
         {trace, _Pid, call, {M, F, Args}} -> collect([{M, F, length(Args)} | Calls]);
         {done, From} -> From ! {calls, self(), lists:reverse(Calls)}
     end.

@@ -41,7 +41,22 @@ final class BackupOps {
                 .add("gc_backup_engine", 1, Routes.Pool.LONG, this::gc)
                 .add("close_backup_engine", 1, Routes.Pool.LONG, this::close)
                 .add("restore_db_from_backup", 5, Routes.Pool.LONG, this::restore)
-                .add("restore_db_from_latest_backup", 4, Routes.Pool.LONG, this::restoreLatest);
+                .add("restore_db_from_latest_backup", 4, Routes.Pool.LONG, this::restoreLatest)
+                // The shorter arities of erlang-rocksdb's functions, with the client's defaults.
+                .withoutOptions("open_backup_engine", 2)
+                .withoutOptions("create_new_backup", 3)
+                .withoutOptions("verify_backup", 3)
+                .withoutOptions("restore_db_from_backup", 5)
+                .shorter("restore_db_from_backup", 3, "restore_db_from_backup", 5,
+                        a -> Routes.append(a, a[2], Routes.NO_OPTIONS))
+                .withoutOptions("restore_db_from_latest_backup", 4)
+                .shorter("restore_db_from_latest_backup", 2, "restore_db_from_latest_backup", 4,
+                        a -> Routes.append(a, a[1], Routes.NO_OPTIONS))
+                // The seed document's names.
+                .shorter("restore_from_backup", 4, "restore_db_from_backup", 5,
+                        a -> Routes.append(a, Routes.NO_OPTIONS))
+                .shorter("restore_from_latest_backup", 3, "restore_db_from_latest_backup", 4,
+                        a -> Routes.append(a, Routes.NO_OPTIONS));
     }
 
     /** {@code {open_backup_engine, Dir, Opts}}: creates the directory when missing, as RocksDB's C++ engine does. */

@@ -72,6 +72,7 @@ final class NodeServer {
             }
         });
         ownership.register(routes);
+        routes.add("routes", 0, Routes.Pool.QUICK, r -> Terms.ok(routes.describe()));
         if (NativeBackupStop.available()) {
             LOG.info("stop_backup: RocksDB's native StopBackup is available");
         } else {

@@ -220,8 +220,10 @@ class NodeServerTest {
     void unknownRequestAndWrongArity() throws Exception {
         assertEquals(t(a("error"), t(a("unknown_request"), a("frobnicate"))), call(t(a("frobnicate"), n(1))));
         assertEquals(t(a("error"), t(a("unknown_request"), a("frobnicate"))), call(a("frobnicate")));
-        assertEquals(badarg(a("arity"), a("put"), n(1)), call(t(a("put"), bin("x"))));
-        assertEquals(badarg(a("arity"), a("open"), n(0)), call(a("open")));
+        assertEquals(badarg(a("arity"), a("put"), n(1), l(n(4))), call(t(a("put"), bin("x"))));
+        assertEquals(badarg(a("arity"), a("open"), n(0), l(n(2))), call(a("open")));
+        assertEquals(badarg(a("arity"), a("restore_db_from_backup"), n(2), l(n(3), n(4), n(5))),
+                call(t(a("restore_db_from_backup"), bin("e"), n(1))));
     }
 
     @Test

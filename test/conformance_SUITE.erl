@@ -1,0 +1,193 @@
+%% @doc The wire speaks the rocksdb:* API (issue 10): every function the drop-in `rocksdb'
+%% module exports, at every arity, is a request `{Function, Arg1, ..., ArgN}' that a bare
+%% `gen_server:call' can send, and its reply is the function's return value.
+%%
+%% Generated from the facade's exports: a function added to the facade without its route on
+%% the node, or without a case here, fails this suite.
+-module(conformance_SUITE).
+
+-export([all/0, suite/0, init_per_suite/1, end_per_suite/1]).
+-export([every_export_is_routed/1, client_long_calls_match_the_node/1,
+         bare_tuple_equals_facade_call/1, bad_arguments_agree/1, unknown_arity_lists_accepted/1]).
+
+-include_lib("common_test/include/ct.hrl").
+-include_lib("stdlib/include/assert.hrl").
+
+all() ->
+    [every_export_is_routed, client_long_calls_match_the_node,
+     bare_tuple_equals_facade_call, bad_arguments_agree, unknown_arity_lists_accepted].
+
+suite() ->
+    [{timetrap, {minutes, 3}}].
+
+init_per_suite(Config) ->
+    Info = jnode_ct:start_node(Config),
+    [{jnode, Info} | Config].
+
+end_per_suite(Config) ->
+    jnode_ct:stop_node(?config(jnode, Config)).
+
+%% Exports that are not requests: ping/1's argument is the node to ask.
+-define(NOT_REQUESTS, [{module_info, 0}, {module_info, 1}, {ping, 1}]).
+
+%% The facade's exports that are requests, and the node's table.
+exports() ->
+    lists:sort([FA || FA <- rocksdb:module_info(exports), not lists:member(FA, ?NOT_REQUESTS)]).
+
+routes(Config) ->
+    {ok, Routes} = jnode_ct:call(?config(jnode, Config), routes),
+    Routes.
+
+%% Every export is served at its arity (ping/0 is the atom `ping', answered by the mailbox).
+every_export_is_routed(Config) ->
+    Served = [{F, A} || {F, A, _Pool} <- routes(Config)],
+    Missing = [FA || FA <- exports(), FA =/= {ping, 0}, not lists:member(FA, Served)],
+    ?assertEqual([], Missing),
+    ?assertEqual(pong, jnode_ct:call(?config(jnode, Config), ping)).
+
+%% The client waits for a request by heartbeat exactly when the node runs it on its long pool.
+client_long_calls_match_the_node(Config) ->
+    Disagree = [{F, A, Pool} || {F, A, Pool} <- routes(Config), rocksdb_jnode_call:kind(F) =/= Pool],
+    ?assertEqual([], Disagree).
+
+%% For every export: the same arguments, sent as a bare tuple and through the facade, give the
+%% same reply (references compared as such: each side gets its own handles).
+bare_tuple_equals_facade_call(Config) ->
+    Results = [{FA, compare(Config, FA)} || FA <- exports()],
+    ct:log("~p", [Results]),
+    ?assertEqual([], [R || {_, {differ, _, _}} = R <- Results]).
+
+compare(Config, {F, A}) ->
+    Facade = facade(F, args(Config, F, A)),
+    Bare = bare(Config, F, args(Config, F, A)),
+    case Facade =:= Bare of
+        true -> {same, Facade};
+        false -> {differ, Facade, Bare}
+    end.
+
+%% Arguments the client refuses (badarg) and the node refuses ({error, {badarg, _}}) alike, and
+%% an error reply that is not about the arguments.
+bad_arguments_agree(Config) ->
+    {E, _} = engine(Config),
+    Db = db(Config),
+    Cases = [{get, [Db, not_a_binary, []]},
+             {put, [Db, <<"k">>, 42, []]},
+             {verify_backup, [E, -1]},
+             {verify_backup, [E, 99]},
+             {restore_db_from_backup, [E, 1, 42]},
+             {open_backup_engine, [jnode_ct:dir(Config, "bk"), [{backup_rate_limit, 5}]]},
+             {delete_backup, [Db, 1]},
+             {create_new_backup, [E, Db, [{no_such_option, 1}]]}],
+    Results = [{F, facade(F, A), bare(Config, F, A)} || {F, A} <- Cases],
+    ct:log("~p", [Results]),
+    ?assertEqual([], [R || {_, X, Y} = R <- Results, X =/= Y]),
+    ?assertMatch({verify_backup, {error, {error, _}}, _}, lists:nth(4, Results)).
+
+%% A known name at an arity it is not served at lists the accepted ones.
+unknown_arity_lists_accepted(Config) ->
+    Info = ?config(jnode, Config),
+    ?assertEqual({error, {badarg, {arity, restore_db_from_backup, 1, [3, 4, 5]}}},
+                 jnode_ct:call(Info, {restore_db_from_backup, x})),
+    ?assertEqual({error, {badarg, {arity, create_new_backup, 1, [2, 3]}}},
+                 jnode_ct:call(Info, {create_new_backup, x})),
+    ?assertEqual({error, {unknown_request, no_such_function}},
+                 jnode_ct:call(Info, {no_such_function, 1})).
+
+%%%===================================================================
+%%% Calling both ways
+%%%===================================================================
+
+facade(F, Args) ->
+    try apply(rocksdb, F, Args) of
+        Reply -> normalise(Reply)
+    catch
+        error:badarg -> badarg
+    end.
+
+bare(Config, F, Args) ->
+    Request = case Args of
+                  [] -> F;
+                  _ -> list_to_tuple([F | Args])
+              end,
+    case jnode_ct:call(?config(jnode, Config), Request) of
+        {error, {badarg, _}} -> badarg;
+        Reply -> normalise(Reply)
+    end.
+
+%% Handles and pids differ between the two calls: compare them by kind. So may a backup's
+%% timestamp (each side backs up its own DB, perhaps in the next second).
+normalise(R) when is_reference(R) -> reference;
+normalise(P) when is_pid(P) -> pid;
+normalise(T) when is_tuple(T) -> list_to_tuple(normalise(tuple_to_list(T)));
+normalise(L) when is_list(L) -> [normalise(X) || X <- L];
+normalise(#{timestamp := T} = M) when is_integer(T) -> normalise(M#{timestamp := timestamp});
+normalise(M) when is_map(M) -> maps:map(fun(_, V) -> normalise(V) end, M);
+normalise(X) -> X.
+
+%%%===================================================================
+%%% Arguments: fresh handles for each call that consumes one
+%%%===================================================================
+
+%% A DB open on the node (owned by this process) holding k => v.
+db(Config) ->
+    {ok, Db} = rocksdb:open(jnode_ct:dir(Config, "db"), [{create_if_missing, true}]),
+    ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
+    Db.
+
+%% An engine holding backup 1 of a DB, and that DB.
+engine(Config) ->
+    Db = db(Config),
+    {ok, E} = rocksdb:open_backup_engine(jnode_ct:dir(Config, "bk")),
+    ok = rocksdb:create_new_backup(E, Db),
+    {E, Db}.
+
+%% The path of a closed DB.
+closed_db(Config) ->
+    Path = jnode_ct:dir(Config, "closed"),
+    {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
+    ok = rocksdb:close(Db),
+    Path.
+
+%% The arguments of one call of F/A; fails for an export without a case here.
+args(Config, open, 2) -> [jnode_ct:dir(Config, "db"), [{create_if_missing, true}]];
+args(Config, close, 1) -> [db(Config)];
+args(Config, put, 4) -> [db(Config), <<"k2">>, <<"v2">>, [{sync, true}]];
+args(Config, get, 3) -> [db(Config), <<"k">>, []];
+args(Config, delete, 3) -> [db(Config), <<"k">>, []];
+args(Config, destroy, 2) -> [closed_db(Config), []];
+args(Config, count, 1) -> [db(Config)];
+args(Config, flush, 2) -> [db(Config), []];
+args(Config, checkpoint, 2) -> [db(Config), jnode_ct:dir(Config, "cp")];
+args(Config, open_backup_engine, 1) -> [jnode_ct:dir(Config, "bk")];
+args(Config, open_backup_engine, 2) -> [jnode_ct:dir(Config, "bk"), [{share_table_files, true}]];
+args(Config, create_new_backup, 2) -> tuple_to_list(engine(Config));
+args(Config, create_new_backup, 3) -> tuple_to_list(engine(Config)) ++ [[{flush_before_backup, true}]];
+args(Config, get_backup_info, 1) -> [engine_only(Config)];
+args(Config, verify_backup, 2) -> [engine_only(Config), 1];
+args(Config, verify_backup, 3) -> [engine_only(Config), 1, [{verify_with_checksum, true}]];
+args(Config, stop_backup, 1) -> [engine_only(Config)];
+args(Config, delete_backup, 2) -> [engine_only(Config), 1];
+args(Config, purge_old_backup, 2) -> [engine_only(Config), 1];
+args(Config, gc_backup_engine, 1) -> [engine_only(Config)];
+args(Config, close_backup_engine, 1) -> [engine_only(Config)];
+args(Config, restore_db_from_backup, 3) -> [engine_only(Config), 1, target(Config)];
+args(Config, restore_db_from_backup, 4) -> [engine_only(Config), 1, target(Config), target(Config)];
+args(Config, restore_db_from_backup, 5) ->
+    [engine_only(Config), 1, target(Config), target(Config), [{keep_log_files, false}]];
+args(Config, restore_db_from_latest_backup, 2) -> [engine_only(Config), target(Config)];
+args(Config, restore_db_from_latest_backup, 3) -> [engine_only(Config), target(Config), target(Config)];
+args(Config, restore_db_from_latest_backup, 4) ->
+    [engine_only(Config), target(Config), target(Config), []];
+args(Config, restore_from_backup, 4) -> [engine_only(Config), 1, target(Config), target(Config)];
+args(Config, restore_from_latest_backup, 3) -> [engine_only(Config), target(Config), target(Config)];
+args(Config, give_away, 3) -> [db(Config), spawn(fun() -> receive _ -> ok end end), gift];
+args(Config, set_heir, 3) -> [db(Config), self(), heir_data];
+args(_Config, ping, 0) -> [];
+args(_Config, F, A) -> ct:fail({no_conformance_case_for, F, A}).
+
+engine_only(Config) ->
+    {E, _Db} = engine(Config),
+    E.
+
+target(Config) ->
+    jnode_ct:dir(Config, "restored").
