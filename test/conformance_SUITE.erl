@@ -8,14 +8,16 @@
 
 -export([all/0, suite/0, init_per_suite/1, end_per_suite/1]).
 -export([every_export_is_routed/1, client_long_calls_match_the_node/1,
-         bare_tuple_equals_facade_call/1, bad_arguments_agree/1, unknown_arity_lists_accepted/1]).
+         bare_tuple_equals_facade_call/1, bad_arguments_agree/1, unknown_arity_lists_accepted/1,
+         protocol_doc_names_every_request/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
 
 all() ->
     [every_export_is_routed, client_long_calls_match_the_node,
-     bare_tuple_equals_facade_call, bad_arguments_agree, unknown_arity_lists_accepted].
+     bare_tuple_equals_facade_call, bad_arguments_agree, unknown_arity_lists_accepted,
+     protocol_doc_names_every_request].
 
 suite() ->
     [{timetrap, {minutes, 3}}].
@@ -92,6 +94,28 @@ unknown_arity_lists_accepted(Config) ->
                  jnode_ct:call(Info, {create_new_backup, x})),
     ?assertEqual({error, {unknown_request, no_such_function}},
                  jnode_ct:call(Info, {no_such_function, 1})).
+
+%% docs/PROTOCOL.md shows every request the node serves, as a tuple `{Name, ...' (or, for
+%% requests without arguments, the atom in backquotes).
+protocol_doc_names_every_request(Config) ->
+    {ok, Doc} = file:read_file(filename:join(repo_root(), "docs/PROTOCOL.md")),
+    Names = lists:usort([F || {F, _, _} <- routes(Config)]),
+    Missing = [F || F <- Names,
+                    binary:match(Doc, <<"`{", (atom_to_binary(F))/binary, ",">>) =:= nomatch,
+                    binary:match(Doc, <<"`", (atom_to_binary(F))/binary, "`">>) =:= nomatch],
+    ?assertEqual([], Missing).
+
+%% The checkout this suite was built from: the first directory above its beam with docs/.
+repo_root() ->
+    repo_root(filename:dirname(code:which(?MODULE))).
+
+repo_root("/") ->
+    ct:fail(no_docs_protocol_above_the_suite);
+repo_root(Dir) ->
+    case filelib:is_regular(filename:join(Dir, "docs/PROTOCOL.md")) of
+        true -> Dir;
+        false -> repo_root(filename:dirname(Dir))
+    end.
 
 %%%===================================================================
 %%% Calling both ways
