@@ -21,6 +21,9 @@
 -define(BIG_KEYS, 100).
 -define(BIG_VALUE, 65536).
 -define(SLOW_RATE, 1000000).
+%% A backup of the big DB at this rate takes about 13 s: far longer than a graceful stop may take,
+%% so a stop that let it run to its end would show.
+-define(SLOWER_RATE, 500000).
 -define(WRITERS, 4).
 
 all() ->
@@ -254,8 +257,8 @@ kill_during_restore(Config) ->
 %%% Calls while the node is down, and after it is back
 %%%===================================================================
 
-%% With the node dead, calls return {error, {nodedown, Node}} at once (well under a second),
-%% quick and long ones alike; with a node back under the same name, new calls work without
+%% With the node dead, calls return {error, {nodedown, Node}} at once, quick and long ones alike
+%% (the times are logged; the bound only tells "at once" from waiting out a timeout); with a node back under the same name, new calls work without
 %% restarting the client application (old handles are unknown to the new node: badarg).
 node_down_calls_return_errors(Config) ->
     DbPath = jnode_ct:dir(Config, "db"),
@@ -277,7 +280,10 @@ node_down_calls_return_errors(Config) ->
              {ping, timed(fun() -> rocksdb:ping() end)}],
     ct:log("calls while the node is down: ~p", [Timed]),
     [?assertEqual({What, Down}, {What, Result}) || {What, {Result, _}} <- Timed],
-    [?assert(Ms < 1000) || {_, {_, Ms}} <- Timed],
+    %% Not a speed goal: call_timeout is 30 s, so 10 s tells "answered at once" from "waited for a
+    %% reply that could not come", even on a loaded 2-core machine.
+    [?assertEqual({What, fast}, {What, if Ms < 10000 -> fast; true -> Ms end})
+     || {What, {_, Ms}} <- Timed],
 
     Info2 = restart(Config, Info),
     ?assertEqual(Sup, whereis(rocksdb_jnode_sup)),
@@ -300,8 +306,8 @@ node_down_calls_return_errors(Config) ->
 %%%===================================================================
 
 %% SIGTERM while puts and a rate-limited backup are in flight: the OS process exits with status
-%% 0; every in-flight call got a reply or an {error, _} (none hangs); every acknowledged put is
-%% there after a restart; the backup either completed (and verifies) or returned
+%% 0; every writer's last call got {error, shutting_down} (none hangs); every acknowledged put is
+%% there after a restart; the backup, which would need about 13 s more, is stopped: it returns
 %% {error, incomplete} and is not listed.
 sigterm_graceful(Config) ->
     DbPath = jnode_ct:dir(Config, "db"),
@@ -313,7 +319,7 @@ sigterm_graceful(Config) ->
     ok = rocksdb:create_new_backup(Fast, Db),
     ok = rocksdb:close_backup_engine(Fast),
     ok = put_big(Db),
-    {ok, Slow} = rocksdb:open_backup_engine(BackupDir, [{backup_rate_limit, ?SLOW_RATE}]),
+    {ok, Slow} = rocksdb:open_backup_engine(BackupDir, [{backup_rate_limit, ?SLOWER_RATE}]),
     Exit = watch_exit(Info),
     Writers = start_writers(Db, 1),
     Backup = async(fun() -> rocksdb:create_new_backup(Slow, Db, [{flush_before_backup, true}])
@@ -324,15 +330,15 @@ sigterm_graceful(Config) ->
     T0 = own_ct:now_ms(),
     own_ct:os_kill(OsPid, "TERM"),
     %% Within 10 s of the signal (call_timeout is 30 s: a call that had to time out would be a
-    %% hang here).
+    %% hang here; and the backup, left to run, would need about 13 s).
     {Status, ExitMs} = await_exit(Exit, T0, 10000),
     Results = collect_writers(Writers, 10000),
     BackupResult = await_async(Backup, 10000),
     ct:log("SIGTERM: exit status ~p after ~b ms; writers ~p; backup ~p",
            [Status, ExitMs, Results, BackupResult]),
     ?assertEqual(0, Status),
-    [?assertMatch({error, _}, Last) || {_, _, Last} <- Results],
-    ?assert(BackupResult =:= ok orelse BackupResult =:= {error, incomplete}),
+    [?assertEqual({W, {error, shutting_down}}, {W, Last}) || {W, _, Last} <- Results],
+    ?assertEqual({error, incomplete}, BackupResult),
 
     Info2 = restart(Config, Info),
     {ok, Db2} = rocksdb:open(DbPath, []),
@@ -340,14 +346,7 @@ sigterm_graceful(Config) ->
     ?assertEqual([], missing_puts(Db2, Acked)),
     ok = check_big(Db2),
     {ok, Engine} = rocksdb:open_backup_engine(BackupDir),
-    {ok, Infos} = rocksdb:get_backup_info(Engine),
-    case BackupResult of
-        ok ->
-            ?assertMatch([#{id := 1}, #{id := 2}], Infos),
-            ok = rocksdb:verify_backup(Engine, 2, [{verify_with_checksum, true}]);
-        {error, incomplete} ->
-            ?assertMatch([#{id := 1}], Infos)
-    end,
+    ?assertMatch({ok, [#{id := 1}]}, rocksdb:get_backup_info(Engine)),
     ok = rocksdb:verify_backup(Engine, 1, [{verify_with_checksum, true}]),
     Leftovers = leftovers(BackupDir),
     ct:log("backup dir leftovers after the graceful stop: ~p", [Leftovers]),
@@ -359,8 +358,9 @@ sigterm_graceful(Config) ->
                                           "backup: ~p; ~b leftovers",
                                           [ExitMs, Total, BackupResult, length(Leftovers)]))}.
 
-%% The `stop' request (rocksdb_jnode_node:stop/1) while puts are in flight: exit status 0, the
-%% writers all get an answer, and the acknowledged puts are there after a restart.
+%% The `stop' request (rocksdb_jnode_node:stop/1) while puts are in flight: exit status 0, each
+%% writer's last put gets {error, shutting_down}, and the acknowledged puts are there after a
+%% restart.
 stop_request_exits_zero(Config) ->
     DbPath = jnode_ct:dir(Config, "db"),
     Info = start(Config),
@@ -374,7 +374,7 @@ stop_request_exits_zero(Config) ->
     Results = collect_writers(Writers, 10000),
     ct:log("stop request: exit status ~p after ~b ms; writers ~p", [Status, ExitMs, Results]),
     ?assertEqual(0, Status),
-    [?assertMatch({error, _}, Last) || {_, _, Last} <- Results],
+    [?assertEqual({W, {error, shutting_down}}, {W, Last}) || {W, _, Last} <- Results],
     Info2 = restart(Config, Info),
     {ok, Db2} = rocksdb:open(DbPath, []),
     Acked = [{1, W, N} || {W, N, _} <- Results],
@@ -436,10 +436,13 @@ wedged_node(Config) ->
     ?assertEqual({error, {node_unresponsive, Node}}, Long2),
     ?assertEqual({error, timeout}, Quick1),
     ?assertEqual({error, timeout}, Quick2),
-    %% A long call waits Misses times for an interval and a failed ping of an interval.
-    [?assert(Ms >= Interval * Misses andalso Ms =< 2 * Interval * Misses + 1000)
+    %% A long call waits Misses times for an interval and a failed ping of an interval, so it
+    %% cannot give up sooner; a quick call not before call_timeout. The upper bounds are not
+    %% timing goals (the times are logged): they only tell giving up from hanging, with room
+    %% for a loaded 2-core machine.
+    [?assert(Ms >= Interval * Misses andalso Ms =< 2 * Interval * Misses + 10000)
      || Ms <- [Long1Ms, Long2Ms]],
-    [?assert(Ms >= CallTimeout andalso Ms =< CallTimeout + 1000) || Ms <- [Quick1Ms, Quick2Ms]],
+    [?assert(Ms >= CallTimeout andalso Ms =< CallTimeout + 10000) || Ms <- [Quick1Ms, Quick2Ms]],
 
     %% Resumed, the node answers again and runs what was queued; its late replies go nowhere.
     jnode_ct:wait_until(fun() -> rocksdb:ping() =:= pong end, 10000, node_resumed),
