@@ -18,7 +18,7 @@
          shell_exception_keeps_handles/1,
          client_node_disconnect_closes/1,
          watcher_restart_resync/1, watcher_restart_resyncs_by_itself/1,
-         owner_exit_served_while_long_pool_busy/1]).
+         owner_exit_served_while_long_pool_busy/1, raw_call_handles_closed_on_disconnect/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
@@ -35,7 +35,7 @@ all() ->
      shell_exception_keeps_handles,
      client_node_disconnect_closes,
      watcher_restart_resync, watcher_restart_resyncs_by_itself,
-     owner_exit_served_while_long_pool_busy].
+     owner_exit_served_while_long_pool_busy, raw_call_handles_closed_on_disconnect].
 
 suite() ->
     [{timetrap, {seconds, 60}}].
@@ -605,6 +605,58 @@ client_node_disconnect_closes(Config) ->
     log_ms(engine_closed, EngineMs),
     {comment, lists:flatten(io_lib:format("after kill -9 of the peer: reopened at ~b ms, "
                                           "engine closed at ~b ms", [ReopenMs, EngineMs]))}.
+
+%% A peer node without the client application opens a DB and an engine with raw gen_server
+%% calls, so no watcher reports owner exits; its owner process stays alive. When the peer
+%% disconnects from the Java node, the Java node closes both by itself: the DB path reopens
+%% from here and the engine handle gives badarg.
+raw_call_handles_closed_on_disconnect(Config) ->
+    #{node := JNode, mailbox := Mailbox} = ?config(jnode, Config),
+    DbPath = jnode_ct:dir(Config, "raw_peer_db"),
+    BackupDir = jnode_ct:dir(Config, "raw_peer_backup"),
+    Name = list_to_atom("raw_peer_" ++ integer_to_list(erlang:unique_integer([positive])) ++ "_"
+                        ++ os:getpid()),
+    {ok, Peer, PeerNode} =
+        peer:start(#{name => Name, host => "127.0.0.1", longnames => true,
+                     args => ["-setcookie", atom_to_list(erlang:get_cookie()),
+                              "-pa", filename:dirname(code:which(?MODULE))]}),
+    own_ct:track({peer, Peer}),
+    %% The client application is not even on the peer's code path.
+    ?assertEqual(non_existing, erpc:call(PeerNode, code, which, [rocksdb_jnode])),
+    Test = self(),
+    Call = fun(Req) -> gen_server:call({Mailbox, JNode}, Req, 30000) end,
+    Holder = spawn(PeerNode, fun() ->
+                                     Db = Call({open, DbPath, [{create_if_missing, true}]}),
+                                     E = Call({open_backup_engine, BackupDir, []}),
+                                     Test ! {raw_handles, self(), Db, E},
+                                     receive stop -> ok end
+                             end),
+    {Db, Engine} = receive
+                       {raw_handles, Holder, {ok, D}, {ok, E}} -> {D, E};
+                       {raw_handles, Holder, R1, R2} -> ct:fail({raw_open_failed, R1, R2})
+                   after 20000 ->
+                       ct:fail(raw_holder_timeout)
+                   end,
+    ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
+    ?assertEqual({ok, []}, rocksdb:get_backup_info(Engine)),
+    ?assertMatch({error, {db_open, _}}, rocksdb:open(DbPath, [])),
+
+    true = erpc:call(PeerNode, erlang, disconnect_node, [JNode]),
+    T0 = own_ct:now_ms(),
+    ReopenMs = own_ct:ms_until(fun() -> reopens(DbPath) end, T0, {5000, reopen_after_disconnect}),
+    EngineMs = own_ct:ms_until(engine_closed(Engine), T0, {5000, engine_closed}),
+    {ok, Db2} = erase(reopened),
+    ?assertEqual({ok, <<"v">>}, rocksdb:get(Db2, <<"k">>, [])),
+    ?assertError(badarg, rocksdb:get(Db, <<"k">>, [])),
+    ok = rocksdb:close(Db2),
+    %% The owner was alive throughout: the disconnect, not an owner exit, closed the handles.
+    ?assert(erpc:call(PeerNode, erlang, is_process_alive, [Holder])),
+    ok = peer:stop(Peer),
+    own_ct:untrack({peer, Peer}),
+    log_ms(reopen_after_disconnect, ReopenMs),
+    log_ms(engine_closed, EngineMs),
+    {comment, lists:flatten(io_lib:format("after the disconnect: reopened at ~b ms, engine "
+                                          "closed at ~b ms", [ReopenMs, EngineMs]))}.
 
 %% Runs on the peer: opens, hands the handles to the test, and waits.
 peer_holder(Test, JNode, DbPath, BackupDir) ->
