@@ -11,7 +11,7 @@
          init_per_testcase/2, end_per_testcase/2]).
 -export([kill_during_puts/1, kill_during_backup/1, kill_during_restore/1,
          node_down_calls_return_errors/1, sigterm_graceful/1, stop_request_exits_zero/1,
-         wedged_node/1]).
+         wedged_node/1, write_and_read_options_end_to_end/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
@@ -28,7 +28,8 @@
 
 all() ->
     [kill_during_puts, kill_during_backup, kill_during_restore,
-     node_down_calls_return_errors, sigterm_graceful, stop_request_exits_zero, wedged_node].
+     node_down_calls_return_errors, sigterm_graceful, stop_request_exits_zero, wedged_node,
+     write_and_read_options_end_to_end].
 
 suite() ->
     [{timetrap, {seconds, 90}}].
@@ -457,6 +458,43 @@ wedged_node(Config) ->
     {comment, lists:flatten(io_lib:format("long calls gave up after ~b/~b ms, quick calls "
                                           "after ~b/~b ms", [Long1Ms, Long2Ms, Quick1Ms,
                                                              Quick2Ms]))}.
+
+%%%===================================================================
+%%% Write and read options, end to end
+%%%===================================================================
+
+%% Puts with no options, {sync, true} and {sync, false} survive a kill -9 of the node (they are
+%% in the WAL, which the OS holds even when the process dies); a put with {disable_wal, true}
+%% that no flush wrote to a table file is only in the memtable, and is gone after the kill,
+%% which shows the option reached RocksDB. Gets with verify_checksums and fill_cache, either
+%% way, read the same values.
+write_and_read_options_end_to_end(Config) ->
+    DbPath = jnode_ct:dir(Config, "db"),
+    Info = start(Config),
+    {ok, Db} = rocksdb:open(DbPath, [{create_if_missing, true}]),
+    Puts = [{<<"plain">>, []}, {<<"synced">>, [{sync, true}]}, {<<"unsynced">>, [{sync, false}]},
+            {<<"wal_on">>, [{disable_wal, false}]}, {<<"no_wal">>, [{disable_wal, true}]}],
+    [?assertEqual({K, ok}, {K, rocksdb:put(Db, K, K, Opts)}) || {K, Opts} <- Puts],
+    ReadOpts = [[], [{verify_checksums, true}], [{verify_checksums, false}],
+                [{fill_cache, true}], [{fill_cache, false}],
+                [{verify_checksums, true}, {fill_cache, false}]],
+    [?assertEqual({K, R, {ok, K}}, {K, R, rocksdb:get(Db, K, R)}) || {K, _} <- Puts, R <- ReadOpts],
+    ok = kill(Info),
+    Info2 = restart(Config, Info),
+    {ok, Db2} = rocksdb:open(DbPath, []),
+    After = [{K, rocksdb:get(Db2, K, [])} || {K, _} <- Puts],
+    ct:log("after kill -9: ~p", [After]),
+    ?assertEqual([{K, {ok, K}} || {K, _} <- Puts, K =/= <<"no_wal">>] ++ [{<<"no_wal">>, not_found}],
+                 After),
+    %% Flushed, a disable_wal put survives too.
+    ok = rocksdb:put(Db2, <<"no_wal_flushed">>, <<"x">>, [{disable_wal, true}]),
+    ok = rocksdb:flush(Db2, []),
+    ok = kill(Info2),
+    Info3 = restart(Config, Info2),
+    {ok, Db3} = rocksdb:open(DbPath, []),
+    ?assertEqual({ok, <<"x">>}, rocksdb:get(Db3, <<"no_wal_flushed">>, [])),
+    ok = rocksdb:close(Db3),
+    stop(Info3).
 
 %%%===================================================================
 %%% Helpers
