@@ -11,7 +11,7 @@
          init_per_testcase/2, end_per_testcase/2]).
 -export([kill_during_puts/1, kill_during_backup/1, kill_during_restore/1,
          node_down_calls_return_errors/1, sigterm_graceful/1, stop_request_exits_zero/1,
-         wedged_node/1]).
+         wedged_node/1, write_and_read_options_end_to_end/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
@@ -21,11 +21,15 @@
 -define(BIG_KEYS, 100).
 -define(BIG_VALUE, 65536).
 -define(SLOW_RATE, 1000000).
+%% A backup of the big DB at this rate takes about 13 s: far longer than a graceful stop may take,
+%% so a stop that let it run to its end would show.
+-define(SLOWER_RATE, 500000).
 -define(WRITERS, 4).
 
 all() ->
     [kill_during_puts, kill_during_backup, kill_during_restore,
-     node_down_calls_return_errors, sigterm_graceful, stop_request_exits_zero, wedged_node].
+     node_down_calls_return_errors, sigterm_graceful, stop_request_exits_zero, wedged_node,
+     write_and_read_options_end_to_end].
 
 suite() ->
     [{timetrap, {seconds, 90}}].
@@ -254,8 +258,8 @@ kill_during_restore(Config) ->
 %%% Calls while the node is down, and after it is back
 %%%===================================================================
 
-%% With the node dead, calls return {error, {nodedown, Node}} at once (well under a second),
-%% quick and long ones alike; with a node back under the same name, new calls work without
+%% With the node dead, calls return {error, {nodedown, Node}} at once, quick and long ones alike
+%% (the times are logged; the bound only tells "at once" from waiting out a timeout); with a node back under the same name, new calls work without
 %% restarting the client application (old handles are unknown to the new node: badarg).
 node_down_calls_return_errors(Config) ->
     DbPath = jnode_ct:dir(Config, "db"),
@@ -277,7 +281,10 @@ node_down_calls_return_errors(Config) ->
              {ping, timed(fun() -> rocksdb:ping() end)}],
     ct:log("calls while the node is down: ~p", [Timed]),
     [?assertEqual({What, Down}, {What, Result}) || {What, {Result, _}} <- Timed],
-    [?assert(Ms < 1000) || {_, {_, Ms}} <- Timed],
+    %% Not a speed goal: call_timeout is 30 s, so 10 s tells "answered at once" from "waited for a
+    %% reply that could not come", even on a loaded 2-core machine.
+    [?assertEqual({What, fast}, {What, if Ms < 10000 -> fast; true -> Ms end})
+     || {What, {_, Ms}} <- Timed],
 
     Info2 = restart(Config, Info),
     ?assertEqual(Sup, whereis(rocksdb_jnode_sup)),
@@ -300,8 +307,8 @@ node_down_calls_return_errors(Config) ->
 %%%===================================================================
 
 %% SIGTERM while puts and a rate-limited backup are in flight: the OS process exits with status
-%% 0; every in-flight call got a reply or an {error, _} (none hangs); every acknowledged put is
-%% there after a restart; the backup either completed (and verifies) or returned
+%% 0; every writer's last call got {error, shutting_down} (none hangs); every acknowledged put is
+%% there after a restart; the backup, which would need about 13 s more, is stopped: it returns
 %% {error, incomplete} and is not listed.
 sigterm_graceful(Config) ->
     DbPath = jnode_ct:dir(Config, "db"),
@@ -313,7 +320,7 @@ sigterm_graceful(Config) ->
     ok = rocksdb:create_new_backup(Fast, Db),
     ok = rocksdb:close_backup_engine(Fast),
     ok = put_big(Db),
-    {ok, Slow} = rocksdb:open_backup_engine(BackupDir, [{backup_rate_limit, ?SLOW_RATE}]),
+    {ok, Slow} = rocksdb:open_backup_engine(BackupDir, [{backup_rate_limit, ?SLOWER_RATE}]),
     Exit = watch_exit(Info),
     Writers = start_writers(Db, 1),
     Backup = async(fun() -> rocksdb:create_new_backup(Slow, Db, [{flush_before_backup, true}])
@@ -324,15 +331,15 @@ sigterm_graceful(Config) ->
     T0 = own_ct:now_ms(),
     own_ct:os_kill(OsPid, "TERM"),
     %% Within 10 s of the signal (call_timeout is 30 s: a call that had to time out would be a
-    %% hang here).
+    %% hang here; and the backup, left to run, would need about 13 s).
     {Status, ExitMs} = await_exit(Exit, T0, 10000),
     Results = collect_writers(Writers, 10000),
     BackupResult = await_async(Backup, 10000),
     ct:log("SIGTERM: exit status ~p after ~b ms; writers ~p; backup ~p",
            [Status, ExitMs, Results, BackupResult]),
     ?assertEqual(0, Status),
-    [?assertMatch({error, _}, Last) || {_, _, Last} <- Results],
-    ?assert(BackupResult =:= ok orelse BackupResult =:= {error, incomplete}),
+    [?assertEqual({W, {error, shutting_down}}, {W, Last}) || {W, _, Last} <- Results],
+    ?assertEqual({error, incomplete}, BackupResult),
 
     Info2 = restart(Config, Info),
     {ok, Db2} = rocksdb:open(DbPath, []),
@@ -340,14 +347,7 @@ sigterm_graceful(Config) ->
     ?assertEqual([], missing_puts(Db2, Acked)),
     ok = check_big(Db2),
     {ok, Engine} = rocksdb:open_backup_engine(BackupDir),
-    {ok, Infos} = rocksdb:get_backup_info(Engine),
-    case BackupResult of
-        ok ->
-            ?assertMatch([#{id := 1}, #{id := 2}], Infos),
-            ok = rocksdb:verify_backup(Engine, 2, [{verify_with_checksum, true}]);
-        {error, incomplete} ->
-            ?assertMatch([#{id := 1}], Infos)
-    end,
+    ?assertMatch({ok, [#{id := 1}]}, rocksdb:get_backup_info(Engine)),
     ok = rocksdb:verify_backup(Engine, 1, [{verify_with_checksum, true}]),
     Leftovers = leftovers(BackupDir),
     ct:log("backup dir leftovers after the graceful stop: ~p", [Leftovers]),
@@ -359,8 +359,9 @@ sigterm_graceful(Config) ->
                                           "backup: ~p; ~b leftovers",
                                           [ExitMs, Total, BackupResult, length(Leftovers)]))}.
 
-%% The `stop' request (rocksdb_jnode_node:stop/1) while puts are in flight: exit status 0, the
-%% writers all get an answer, and the acknowledged puts are there after a restart.
+%% The `stop' request (rocksdb_jnode_node:stop/1) while puts are in flight: exit status 0, each
+%% writer's last put gets {error, shutting_down}, and the acknowledged puts are there after a
+%% restart.
 stop_request_exits_zero(Config) ->
     DbPath = jnode_ct:dir(Config, "db"),
     Info = start(Config),
@@ -374,7 +375,7 @@ stop_request_exits_zero(Config) ->
     Results = collect_writers(Writers, 10000),
     ct:log("stop request: exit status ~p after ~b ms; writers ~p", [Status, ExitMs, Results]),
     ?assertEqual(0, Status),
-    [?assertMatch({error, _}, Last) || {_, _, Last} <- Results],
+    [?assertEqual({W, {error, shutting_down}}, {W, Last}) || {W, _, Last} <- Results],
     Info2 = restart(Config, Info),
     {ok, Db2} = rocksdb:open(DbPath, []),
     Acked = [{1, W, N} || {W, N, _} <- Results],
@@ -436,10 +437,13 @@ wedged_node(Config) ->
     ?assertEqual({error, {node_unresponsive, Node}}, Long2),
     ?assertEqual({error, timeout}, Quick1),
     ?assertEqual({error, timeout}, Quick2),
-    %% A long call waits Misses times for an interval and a failed ping of an interval.
-    [?assert(Ms >= Interval * Misses andalso Ms =< 2 * Interval * Misses + 1000)
+    %% A long call waits Misses times for an interval and a failed ping of an interval, so it
+    %% cannot give up sooner; a quick call not before call_timeout. The upper bounds are not
+    %% timing goals (the times are logged): they only tell giving up from hanging, with room
+    %% for a loaded 2-core machine.
+    [?assert(Ms >= Interval * Misses andalso Ms =< 2 * Interval * Misses + 10000)
      || Ms <- [Long1Ms, Long2Ms]],
-    [?assert(Ms >= CallTimeout andalso Ms =< CallTimeout + 1000) || Ms <- [Quick1Ms, Quick2Ms]],
+    [?assert(Ms >= CallTimeout andalso Ms =< CallTimeout + 10000) || Ms <- [Quick1Ms, Quick2Ms]],
 
     %% Resumed, the node answers again and runs what was queued; its late replies go nowhere.
     jnode_ct:wait_until(fun() -> rocksdb:ping() =:= pong end, 10000, node_resumed),
@@ -454,6 +458,43 @@ wedged_node(Config) ->
     {comment, lists:flatten(io_lib:format("long calls gave up after ~b/~b ms, quick calls "
                                           "after ~b/~b ms", [Long1Ms, Long2Ms, Quick1Ms,
                                                              Quick2Ms]))}.
+
+%%%===================================================================
+%%% Write and read options, end to end
+%%%===================================================================
+
+%% Puts with no options, {sync, true} and {sync, false} survive a kill -9 of the node (they are
+%% in the WAL, which the OS holds even when the process dies); a put with {disable_wal, true}
+%% that no flush wrote to a table file is only in the memtable, and is gone after the kill,
+%% which shows the option reached RocksDB. Gets with verify_checksums and fill_cache, either
+%% way, read the same values.
+write_and_read_options_end_to_end(Config) ->
+    DbPath = jnode_ct:dir(Config, "db"),
+    Info = start(Config),
+    {ok, Db} = rocksdb:open(DbPath, [{create_if_missing, true}]),
+    Puts = [{<<"plain">>, []}, {<<"synced">>, [{sync, true}]}, {<<"unsynced">>, [{sync, false}]},
+            {<<"wal_on">>, [{disable_wal, false}]}, {<<"no_wal">>, [{disable_wal, true}]}],
+    [?assertEqual({K, ok}, {K, rocksdb:put(Db, K, K, Opts)}) || {K, Opts} <- Puts],
+    ReadOpts = [[], [{verify_checksums, true}], [{verify_checksums, false}],
+                [{fill_cache, true}], [{fill_cache, false}],
+                [{verify_checksums, true}, {fill_cache, false}]],
+    [?assertEqual({K, R, {ok, K}}, {K, R, rocksdb:get(Db, K, R)}) || {K, _} <- Puts, R <- ReadOpts],
+    ok = kill(Info),
+    Info2 = restart(Config, Info),
+    {ok, Db2} = rocksdb:open(DbPath, []),
+    After = [{K, rocksdb:get(Db2, K, [])} || {K, _} <- Puts],
+    ct:log("after kill -9: ~p", [After]),
+    ?assertEqual([{K, {ok, K}} || {K, _} <- Puts, K =/= <<"no_wal">>] ++ [{<<"no_wal">>, not_found}],
+                 After),
+    %% Flushed, a disable_wal put survives too.
+    ok = rocksdb:put(Db2, <<"no_wal_flushed">>, <<"x">>, [{disable_wal, true}]),
+    ok = rocksdb:flush(Db2, []),
+    ok = kill(Info2),
+    Info3 = restart(Config, Info2),
+    {ok, Db3} = rocksdb:open(DbPath, []),
+    ?assertEqual({ok, <<"x">>}, rocksdb:get(Db3, <<"no_wal_flushed">>, [])),
+    ok = rocksdb:close(Db3),
+    stop(Info3).
 
 %%%===================================================================
 %%% Helpers

@@ -17,13 +17,14 @@
          non_owner_use/1,
          shell_exception_keeps_handles/1,
          client_node_disconnect_closes/1,
-         watcher_restart_resync/1, watcher_restart_resyncs_by_itself/1]).
+         watcher_restart_resync/1, watcher_restart_resyncs_by_itself/1,
+         owner_exit_served_while_long_pool_busy/1, raw_call_handles_closed_on_disconnect/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
 
-%% How fast an owner's exit must close its handles.
--define(CLOSE_LIMIT_MS, 1000).
+%% How long to watch for something that must not happen (a handle closed that must stay open).
+-define(QUIET_MS, 1000).
 
 all() ->
     [owner_exit_normal_closes, owner_exit_crash_closes, owner_exit_kill_closes,
@@ -33,7 +34,8 @@ all() ->
      non_owner_use,
      shell_exception_keeps_handles,
      client_node_disconnect_closes,
-     watcher_restart_resync, watcher_restart_resyncs_by_itself].
+     watcher_restart_resync, watcher_restart_resyncs_by_itself,
+     owner_exit_served_while_long_pool_busy, raw_call_handles_closed_on_disconnect].
 
 suite() ->
     [{timetrap, {seconds, 60}}].
@@ -86,9 +88,15 @@ owner_exit(Config, How) ->
     ?assertMatch({error, {db_open, _}},
                  own_ct:run(own_ct:holder(), fun() -> rocksdb:open(DbPath, []) end)),
 
+    Log = maps:get(log, ?config(jnode, Config)),
+    Logged = fun() -> {owner_exit_lines(Log, "db"), owner_exit_lines(Log, "backup_engine")} end,
+    {DbLines, EngineLines} = Logged(),
     T0 = own_ct:holder_exit(Owner, How),
     DbMs = own_ct:ms_until(db_closed(Db), T0, {5000, {db_closed, How}}),
     EngineMs = own_ct:ms_until(engine_closed(Engine), T0, {5000, {engine_closed, How}}),
+    %% The node logs each close, naming the handle kind and saying that its owner exited.
+    jnode_ct:wait_until(fun() -> Logged() =:= {DbLines + 1, EngineLines + 1} end, 5000,
+                        {owner_exit_logged, Log}),
     New = own_ct:holder(),
     Reopened = own_ct:run(New, fun() -> rocksdb:open(DbPath, []) end),
     ReopenMs = own_ct:now_ms() - T0,
@@ -103,9 +111,9 @@ owner_exit(Config, How) ->
     {ok, Engine2} = own_ct:run(New, fun() -> rocksdb:open_backup_engine(BackupDir) end),
     ok = rocksdb:close_backup_engine(Engine2),
     ok = rocksdb:close(Db2),
-    assert_fast(db_closed, DbMs),
-    assert_fast(engine_closed, EngineMs),
-    assert_fast(reopened, ReopenMs),
+    log_ms(db_closed, DbMs),
+    log_ms(engine_closed, EngineMs),
+    log_ms(reopened, ReopenMs),
     {comment, lists:flatten(io_lib:format("~p: closed in ~b/~b ms, reopened at ~b ms",
                                           [How, DbMs, EngineMs, ReopenMs]))}.
 
@@ -188,7 +196,7 @@ give_away_transfers(Config) ->
 
     %% The old owner exits: nothing is closed (wait well past the close limit).
     _ = own_ct:holder_exit(Old, normal),
-    timer:sleep(2 * ?CLOSE_LIMIT_MS),
+    timer:sleep(2 * ?QUIET_MS),
     ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
     ?assertEqual({ok, <<"v">>}, rocksdb:get(Db, <<"k">>, [])),
     ?assertEqual({ok, []}, rocksdb:get_backup_info(Engine)),
@@ -202,8 +210,8 @@ give_away_transfers(Config) ->
     {ok, Db2} = own_ct:run(own_ct:holder(), fun() -> rocksdb:open(DbPath, []) end),
     ok = rocksdb:close(Db2),
     ?assertEqual([], own_ct:flush()),
-    assert_fast(db_closed, DbMs),
-    assert_fast(engine_closed, EngineMs),
+    log_ms(db_closed, DbMs),
+    log_ms(engine_closed, EngineMs),
     {comment, lists:flatten(io_lib:format("closed ~b/~b ms after the new owner's exit",
                                           [DbMs, EngineMs]))}.
 
@@ -240,6 +248,67 @@ give_away_by_non_owner_badarg(Config) ->
     ok = rocksdb:close_backup_engine(Engine).
 
 %%%===================================================================
+%%% Owner exits while the long pool is busy
+%%%===================================================================
+
+%% A node with one long thread, kept busy by a backup rate-limited to last about 20 s: an owner
+%% with an heir exits, and the heir gets 'ROCKSDB-TRANSFER' without waiting for the backup
+%% (owner_down is served on the quick pool); when the heir exits, the handle is closed, still
+%% while the backup runs. Then stop_backup ends the backup, {error, incomplete}.
+owner_exit_served_while_long_pool_busy(Config) ->
+    Info = jnode_ct:start_node(Config, #{extra_args => ["--long-threads", "1"]}),
+    own_ct:track({java, Info}),
+    try
+        long_pool_busy(Config)
+    after
+        jnode_ct:stop_node(Info),
+        own_ct:untrack({java, Info}),
+        jnode_ct:use_node(?config(jnode, Config))
+    end.
+
+long_pool_busy(Config) ->
+    {ok, Big} = rocksdb:open(jnode_ct:dir(Config, "big"), [{create_if_missing, true}]),
+    [ok = rocksdb:put(Big, <<I:32>>, crypto:strong_rand_bytes(64 * 1024), [])
+     || I <- lists:seq(1, 64)],
+    ok = rocksdb:flush(Big, []),
+    DbPath = jnode_ct:dir(Config, "db"),
+    Owner = own_ct:holder(),
+    Heir = own_ct:holder(),
+    {ok, Db} = own_ct:run(Owner, fun() -> rocksdb:open(DbPath, [{create_if_missing, true}]) end),
+    ok = own_ct:run(Owner, fun() -> rocksdb:set_heir(Db, Heir, busy) end),
+    ok = own_ct:run(Owner, fun() -> rocksdb:put(Db, <<"k">>, <<"v">>, []) end),
+    BackupDir = jnode_ct:dir(Config, "busy_backup"),
+    {ok, E} = rocksdb:open_backup_engine(BackupDir, [{backup_rate_limit, 200000}]),
+    Self = self(),
+    Backup = spawn_link(fun() -> Self ! {self(), rocksdb:create_new_backup(E, Big)} end),
+    jnode_ct:wait_until(fun() -> filelib:fold_files(BackupDir, "", true,
+                                                    fun(F, A) -> [F | A] end, []) =/= []
+                        end, 10000, backup_started),
+
+    T0 = own_ct:holder_exit(Owner, crash),
+    ?assertEqual({'ROCKSDB-TRANSFER', Db, Owner, busy}, holder_message(Heir)),
+    TransferMs = own_ct:now_ms() - T0,
+    ?assertEqual({ok, <<"v">>}, rocksdb:get(Db, <<"k">>, [])),
+    T1 = own_ct:holder_exit(Heir, normal),
+    ClosedMs = own_ct:ms_until(db_closed(Db), T1, {5000, db_closed_after_heir}),
+    %% All that happened while the backup ran.
+    receive {Backup, Early} -> ct:fail({backup_ended_early, Early}) after 0 -> ok end,
+    ok = rocksdb:stop_backup(E),
+    Result = receive {Backup, R} -> R after 30000 -> ct:fail(backup_not_stopped) end,
+    ?assertEqual({error, incomplete}, Result),
+    {ok, Db2} = rocksdb:open(DbPath, []),
+    ?assertEqual({ok, <<"v">>}, rocksdb:get(Db2, <<"k">>, [])),
+    ok = rocksdb:close(Db2),
+    ok = rocksdb:close_backup_engine(E),
+    ok = rocksdb:close(Big),
+    ?assertEqual([], own_ct:flush()),
+    log_ms(transfer, TransferMs),
+    log_ms(closed_after_heir_exit, ClosedMs),
+    {comment, lists:flatten(io_lib:format("transfer after ~b ms, closed ~b ms after the heir's "
+                                          "exit, while the only long thread ran a backup",
+                                          [TransferMs, ClosedMs]))}.
+
+%%%===================================================================
 %%% Heirs
 %%%===================================================================
 
@@ -267,7 +336,7 @@ set_heir_inherits(Config) ->
     %% The inherited handle works, and the heir owns it now.
     ?assertEqual({ok, <<"v">>}, rocksdb:get(Db, <<"k">>, [])),
     ok = rocksdb:put(Db, <<"k2">>, <<"v2">>, []),
-    timer:sleep(?CLOSE_LIMIT_MS),
+    timer:sleep(?QUIET_MS),
     ?assertEqual({ok, <<"v2">>}, rocksdb:get(Db, <<"k2">>, [])),
     ok = own_ct:run(Heir, fun() -> rocksdb:set_heir(Db, none, []) end),
 
@@ -277,9 +346,9 @@ set_heir_inherits(Config) ->
     ?assertEqual({ok, <<"v2">>}, rocksdb:get(Db3, <<"k2">>, [])),
     ok = rocksdb:close(Db3),
     ?assertEqual([], own_ct:flush()),
-    assert_fast(transfer, TransferMs),
-    assert_fast(db_without_heir_closed, Db2Ms),
-    assert_fast(db_closed_after_heir_exit, DbMs),
+    log_ms(transfer, TransferMs),
+    log_ms(db_without_heir_closed, Db2Ms),
+    log_ms(db_closed_after_heir_exit, DbMs),
     {comment, lists:flatten(io_lib:format("transfer after ~b ms; closed ~b ms after the heir's exit",
                                           [TransferMs, DbMs]))}.
 
@@ -305,7 +374,7 @@ heir_open_option_inherits(Config) ->
     ?assertEqual(lists:sort([{'ROCKSDB-TRANSFER', Db, Owner, db_heir},
                              {'ROCKSDB-TRANSFER', Engine, Owner, <<"engine heir">>}]),
                  Transfers),
-    timer:sleep(?CLOSE_LIMIT_MS),
+    timer:sleep(?QUIET_MS),
     %% Both still work.
     ok = rocksdb:create_new_backup(Engine, Db),
     ?assertMatch({ok, [#{id := 1}]}, rocksdb:get_backup_info(Engine)),
@@ -314,9 +383,9 @@ heir_open_option_inherits(Config) ->
     DbMs = own_ct:ms_until(db_closed(Db), T1, {5000, db_closed}),
     EngineMs = own_ct:ms_until(engine_closed(Engine), T1, {5000, engine_closed}),
     ?assertEqual([], own_ct:flush()),
-    assert_fast(transfer, TransferMs),
-    assert_fast(db_closed, DbMs),
-    assert_fast(engine_closed, EngineMs),
+    log_ms(transfer, TransferMs),
+    log_ms(db_closed, DbMs),
+    log_ms(engine_closed, EngineMs),
     {comment, lists:flatten(io_lib:format("transfers after ~b ms; closed ~b/~b ms after the heir's exit",
                                           [TransferMs, DbMs, EngineMs]))}.
 
@@ -409,7 +478,7 @@ shell_exception_keeps_handles(Config) ->
     ?assertMatch("** exception error: no match of right hand side value 2" ++ _,
                  type(Shell, "1 = 2.")),
     %% Past the close limit: a handle owned by the evaluator that just died would be closed now.
-    timer:sleep(2 * ?CLOSE_LIMIT_MS),
+    timer:sleep(2 * ?QUIET_MS),
     ?assertMatch({error, {db_open, _}}, rocksdb:open(DbPath, [])),
     PutOutput = type(Shell, "rocksdb:put(Db, <<\"k\">>, <<\"v\">>, [])."),
     ?assertEqual("ok", PutOutput),
@@ -431,7 +500,7 @@ shell_exception_keeps_handles(Config) ->
     ok = rocksdb:close(Db),
     {ok, LogText} = file:read_file(Log),
     ct:log("shell log:~n~ts", [LogText]),
-    assert_fast(reopen_after_shell_node_exit, ReopenMs),
+    log_ms(reopen_after_shell_node_exit, ReopenMs),
     {comment, lists:flatten(io_lib:format("reopened ~b ms after the shell's node exited",
                                           [ReopenMs]))}.
 
@@ -532,10 +601,62 @@ client_node_disconnect_closes(Config) ->
     ?assertEqual({ok, <<"v">>}, rocksdb:get(Db2, <<"k">>, [])),
     ?assertError(badarg, rocksdb:get(Db, <<"k">>, [])),
     ok = rocksdb:close(Db2),
-    assert_fast(reopen_after_peer_kill, ReopenMs),
-    assert_fast(engine_closed, EngineMs),
+    log_ms(reopen_after_peer_kill, ReopenMs),
+    log_ms(engine_closed, EngineMs),
     {comment, lists:flatten(io_lib:format("after kill -9 of the peer: reopened at ~b ms, "
                                           "engine closed at ~b ms", [ReopenMs, EngineMs]))}.
+
+%% A peer node without the client application opens a DB and an engine with raw gen_server
+%% calls, so no watcher reports owner exits; its owner process stays alive. When the peer
+%% disconnects from the Java node, the Java node closes both by itself: the DB path reopens
+%% from here and the engine handle gives badarg.
+raw_call_handles_closed_on_disconnect(Config) ->
+    #{node := JNode, mailbox := Mailbox} = ?config(jnode, Config),
+    DbPath = jnode_ct:dir(Config, "raw_peer_db"),
+    BackupDir = jnode_ct:dir(Config, "raw_peer_backup"),
+    Name = list_to_atom("raw_peer_" ++ integer_to_list(erlang:unique_integer([positive])) ++ "_"
+                        ++ os:getpid()),
+    {ok, Peer, PeerNode} =
+        peer:start(#{name => Name, host => "127.0.0.1", longnames => true,
+                     args => ["-setcookie", atom_to_list(erlang:get_cookie()),
+                              "-pa", filename:dirname(code:which(?MODULE))]}),
+    own_ct:track({peer, Peer}),
+    %% The client application is not even on the peer's code path.
+    ?assertEqual(non_existing, erpc:call(PeerNode, code, which, [rocksdb_jnode])),
+    Test = self(),
+    Call = fun(Req) -> gen_server:call({Mailbox, JNode}, Req, 30000) end,
+    Holder = spawn(PeerNode, fun() ->
+                                     Db = Call({open, DbPath, [{create_if_missing, true}]}),
+                                     E = Call({open_backup_engine, BackupDir, []}),
+                                     Test ! {raw_handles, self(), Db, E},
+                                     receive stop -> ok end
+                             end),
+    {Db, Engine} = receive
+                       {raw_handles, Holder, {ok, D}, {ok, E}} -> {D, E};
+                       {raw_handles, Holder, R1, R2} -> ct:fail({raw_open_failed, R1, R2})
+                   after 20000 ->
+                       ct:fail(raw_holder_timeout)
+                   end,
+    ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
+    ?assertEqual({ok, []}, rocksdb:get_backup_info(Engine)),
+    ?assertMatch({error, {db_open, _}}, rocksdb:open(DbPath, [])),
+
+    true = erpc:call(PeerNode, erlang, disconnect_node, [JNode]),
+    T0 = own_ct:now_ms(),
+    ReopenMs = own_ct:ms_until(fun() -> reopens(DbPath) end, T0, {5000, reopen_after_disconnect}),
+    EngineMs = own_ct:ms_until(engine_closed(Engine), T0, {5000, engine_closed}),
+    {ok, Db2} = erase(reopened),
+    ?assertEqual({ok, <<"v">>}, rocksdb:get(Db2, <<"k">>, [])),
+    ?assertError(badarg, rocksdb:get(Db, <<"k">>, [])),
+    ok = rocksdb:close(Db2),
+    %% The owner was alive throughout: the disconnect, not an owner exit, closed the handles.
+    ?assert(erpc:call(PeerNode, erlang, is_process_alive, [Holder])),
+    ok = peer:stop(Peer),
+    own_ct:untrack({peer, Peer}),
+    log_ms(reopen_after_disconnect, ReopenMs),
+    log_ms(engine_closed, EngineMs),
+    {comment, lists:flatten(io_lib:format("after the disconnect: reopened at ~b ms, engine "
+                                          "closed at ~b ms", [ReopenMs, EngineMs]))}.
 
 %% Runs on the peer: opens, hands the handles to the test, and waits.
 peer_holder(Test, JNode, DbPath, BackupDir) ->
@@ -562,7 +683,7 @@ watcher_restart_resync(Config) ->
     ok = rocksdb_jnode_owners:resync(JNode),
     T0 = own_ct:holder_exit(Owner, crash),
     DbMs = own_ct:ms_until(db_closed(Db), T0, {5000, db_closed_after_resync}),
-    assert_fast(db_closed_after_resync, DbMs),
+    log_ms(db_closed_after_resync, DbMs),
     {comment, lists:flatten(io_lib:format("closed ~b ms after the owner's exit", [DbMs]))}.
 
 %% The same without the explicit resync/1: does the restarted watcher resync by itself? (It
@@ -580,7 +701,7 @@ watcher_restart_resyncs_by_itself(Config) ->
         DbMs = own_ct:ms_until(db_closed(Db), T0,
                                {3000, {gap, restarted_watcher_does_not_resync,
                                        handle_of_exited_owner_left_open}}),
-        assert_fast(db_closed_without_explicit_resync, DbMs)
+        log_ms(db_closed_without_explicit_resync, DbMs)
     after
         catch rocksdb:close(Db)
     end.
@@ -601,6 +722,14 @@ restart_watcher() ->
 %%% Helpers
 %%%===================================================================
 
+%% How many "closed KIND Ref: its owner Pid exited" lines the node's log holds.
+owner_exit_lines(Log, Kind) ->
+    {ok, Bin} = file:read_file(Log),
+    case re:run(Bin, "closed " ++ Kind ++ " #Ref<[^\n]*: its owner [^\n]* exited", [global]) of
+        {match, Ms} -> length(Ms);
+        nomatch -> 0
+    end.
+
 db_closed(Db) ->
     fun() -> own_ct:is_closed(fun() -> rocksdb:get(Db, <<"probe">>, []) end) end.
 
@@ -615,11 +744,11 @@ holder_message(Holder) ->
         ct:fail({no_message_for, Holder})
     end.
 
-assert_fast(What, Ms) ->
-    case Ms < ?CLOSE_LIMIT_MS of
-        true -> ok;
-        false -> ct:fail({too_slow, What, {ms, Ms}, {limit, ?CLOSE_LIMIT_MS}})
-    end.
+%% How long a close took is measured, not asserted (timing goals belong in bench/; the README
+%% says about a second, on a machine that is not loaded): own_ct:ms_until/3 already fails a
+%% close that does not happen within its bound, which tells closing from never closing.
+log_ms(What, Ms) ->
+    ct:log("~p after ~b ms", [What, Ms]).
 
 %% The ebin directories of the client applications (rocksdb_jnode and rocksdb_compat).
 client_ebins() ->

@@ -42,8 +42,15 @@ seed_example_as_written(Config) ->
     ok = rocksdb:close(DB),
 
     ?assertMatch([#{id := 1, backup_id := 1}, #{id := 2, backup_id := 2}], BackupInfos),
-    [?assert(is_integer(maps:get(K, I))) || I <- BackupInfos,
-                                            K <- [timestamp, size, number_files]],
+    [?assert(is_integer(maps:get(K, I))) || I <- BackupInfos, K <- [timestamp, size]],
+    %% number_files is the true count (the NIF puts the id there): the files the backup's meta
+    %% file lists, each of which exists.
+    [begin
+         Files = meta_files(BackupDir, Id),
+         ?assertEqual({Id, length(Files)}, {Id, N}),
+         [?assert(filelib:is_regular(filename:join(BackupDir, F))) || F <- Files]
+     end || #{id := Id, number_files := N} <- BackupInfos],
+    ?assert(lists:all(fun(#{number_files := N}) -> N > 1 end, BackupInfos)),
     {save_config, [{seed_backup_dir, BackupDir}]}.
 
 %% The seed's restore block: restore_from_backup/4 back into a DB directory, then
@@ -69,3 +76,11 @@ restore_as_written(Config) ->
 %% What `bash scripts/demo.sh' runs.
 shipped_example(Config) ->
     ok = rocksdb_seed_example:run(jnode_ct:dir(Config, "example")).
+
+%% The files (relative to the backup directory) that meta/Id lists: after its timestamp,
+%% sequence number, optional metadata line and file count, one line per file.
+meta_files(BackupDir, Id) ->
+    {ok, Bin} = file:read_file(filename:join([BackupDir, "meta", integer_to_list(Id)])),
+    Lines = string:lexemes(binary_to_list(Bin), "\n"),
+    [hd(string:lexemes(L, " ")) || L <- Lines,
+                                   lists:prefix("shared", L) orelse lists:prefix("private", L)].

@@ -50,11 +50,18 @@ final class PathGuard {
         return real;
     }
 
+    /** Links followed by hand (dangling ones) before giving up, as the kernel's ELOOP limit. */
+    private static final int MAX_DANGLING_HOPS = 40;
+
     /**
      * Follows the symlinks of the longest existing prefix, then appends the rest, repeating
      * normalisation so that a {@code ..} after a symlink is taken relative to its target.
      */
     static Path realize(Path normalized) {
+        return realize(normalized, 0);
+    }
+
+    private static Path realize(Path normalized, int hops) {
         Path existing = normalized;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
@@ -67,7 +74,16 @@ final class PathGuard {
             Path rest = existing.relativize(normalized);
             return rest.toString().isEmpty() ? real : real.resolve(rest).normalize();
         } catch (IOException e) {
-            // A dangling symlink: its target does not exist, so there is nothing to follow yet.
+            // A dangling symlink: follow it by hand, so that the roots are checked against where
+            // its target would be created, not against the link's own place.
+            if (hops < MAX_DANGLING_HOPS && Files.isSymbolicLink(existing)) {
+                try {
+                    Path target = existing.resolveSibling(Files.readSymbolicLink(existing));
+                    return realize(target.resolve(existing.relativize(normalized)).normalize(), hops + 1);
+                } catch (IOException | RuntimeException unreadable) {
+                    return normalized;
+                }
+            }
             return normalized;
         }
     }
