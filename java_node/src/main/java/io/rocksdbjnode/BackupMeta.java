@@ -143,7 +143,8 @@ final class BackupMeta {
         int next = 0;
 
         int schemaMajor = 1;
-        if (next < lines.size() && lines.get(next).startsWith(SCHEMA_VERSION_PREFIX)) {
+        // splitLines returns at least one line.
+        if (lines.get(next).startsWith(SCHEMA_VERSION_PREFIX)) {
             String version = lines.get(next).substring(SCHEMA_VERSION_PREFIX.length());
             if (!version.equals("2") && !version.startsWith("2.")) {
                 throw new MalformedMetaException("unsupported schema version " + quote(version));
@@ -168,7 +169,7 @@ final class BackupMeta {
                 break;
             }
             int space = header.indexOf(' ');
-            if (space < 0) {
+            if (space <= 0) {
                 throw new MalformedMetaException(
                         "line " + next + ": expected the number of files or a field, got " + quote(header));
             }

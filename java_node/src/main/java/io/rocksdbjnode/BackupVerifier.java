@@ -90,25 +90,36 @@ final class BackupVerifier {
             if (!Files.isDirectory(start)) {
                 continue;
             }
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile()) {
-                        sizes.put(relativeName(backupDir, file), attrs.size());
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE; // removed under us, e.g. a .tmp
-                    }
-                    throw e;
-                }
-            });
+            Files.walkFileTree(start, new SizeScan(backupDir, sizes));
         }
         return Map.copyOf(sizes);
+    }
+
+    /** Collects the size of each regular file under a directory, skipping files removed under it. */
+    static final class SizeScan extends SimpleFileVisitor<Path> {
+        private final Path backupDir;
+        private final Map<String, Long> sizes;
+
+        SizeScan(Path backupDir, Map<String, Long> sizes) {
+            this.backupDir = backupDir;
+            this.sizes = sizes;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+                sizes.put(relativeName(backupDir, file), attrs.size());
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE; // removed under us, e.g. a .tmp
+            }
+            throw e;
+        }
     }
 
     /**
@@ -122,7 +133,7 @@ final class BackupVerifier {
         byte[] chunk = new byte[CHUNK_BYTES];
         try (InputStream in = Files.newInputStream(file)) {
             int n;
-            while ((n = in.read(chunk)) > 0) {
+            while ((n = in.read(chunk)) != -1) {
                 crc.update(chunk, 0, n);
             }
         }

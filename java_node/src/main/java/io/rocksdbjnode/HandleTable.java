@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  */
 final class HandleTable {
     /** How many closed references are remembered to tell "closed" from "unknown". */
-    private static final int CLOSED_MEMORY = 100_000;
+    static final int CLOSED_MEMORY = 100_000;
 
     private final Map<OtpErlangRef, Handle> live = new ConcurrentHashMap<>();
     private final Set<OtpErlangRef> closed = Collections.newSetFromMap(

@@ -22,7 +22,11 @@ final class OptionsMapping {
     record DbOpen(Options options, boolean readOnly) {}
 
     static DbOpen dbOptions(List<Option> opts) throws RequestException {
-        Options o = new Options();
+        return dbOptions(opts, new Options());
+    }
+
+    /** Sets {@code opts} on {@code o}, closing it when they are refused. */
+    static DbOpen dbOptions(List<Option> opts, Options o) throws RequestException {
         boolean readOnly = false;
         try {
             for (Option opt : opts) {
@@ -31,7 +35,7 @@ final class OptionsMapping {
                     case "error_if_exists" -> o.setErrorIfExists(opt.bool());
                     case "paranoid_checks" -> o.setParanoidChecks(opt.bool());
                     case "read_only" -> readOnly = opt.bool();
-                    case "max_open_files" -> o.setMaxOpenFiles(intOf(opt, -1));
+                    case "max_open_files" -> o.setMaxOpenFiles(intOf(opt, UNLIMITED));
                     case "write_buffer_size" -> o.setWriteBufferSize(longOf(opt));
                     case "max_write_buffer_number" -> o.setMaxWriteBufferNumber(intOf(opt, 1));
                     case "target_file_size_base" -> o.setTargetFileSizeBase(longOf(opt));
@@ -93,7 +97,11 @@ final class OptionsMapping {
 
     /** Write options; the caller closes them. */
     static WriteOptions writeOptions(List<Option> opts) throws RequestException {
-        WriteOptions w = new WriteOptions();
+        return writeOptions(opts, new WriteOptions());
+    }
+
+    /** Sets {@code opts} on {@code w}, closing it when they are refused. */
+    static WriteOptions writeOptions(List<Option> opts, WriteOptions w) throws RequestException {
         try {
             for (Option opt : opts) {
                 switch (opt.key()) {
@@ -111,7 +119,11 @@ final class OptionsMapping {
 
     /** Read options; the caller closes them. */
     static ReadOptions readOptions(List<Option> opts) throws RequestException {
-        ReadOptions r = new ReadOptions();
+        return readOptions(opts, new ReadOptions());
+    }
+
+    /** Sets {@code opts} on {@code r}, closing it when they are refused. */
+    static ReadOptions readOptions(List<Option> opts, ReadOptions r) throws RequestException {
         try {
             for (Option opt : opts) {
                 switch (opt.key()) {
@@ -161,10 +173,13 @@ final class OptionsMapping {
         return Terms.nonNegativeLong(opt.value(), opt.key());
     }
 
+    /** RocksDB's "no limit" for a count, accepted where it is the minimum given to intOf. */
+    private static final int UNLIMITED = -1;
+
     private static int intOf(Option opt, int min) throws RequestException {
         opt.expectArity(1);
-        if (min < 0 && opt.value() instanceof com.ericsson.otp.erlang.OtpErlangLong l && l.isLong() && l.longValue() == -1) {
-            return -1;
+        if (min == UNLIMITED && opt.value() instanceof com.ericsson.otp.erlang.OtpErlangLong l && l.isLong() && l.longValue() == UNLIMITED) {
+            return UNLIMITED;
         }
         int v = Terms.nonNegativeInt(opt.value(), opt.key());
         if (v < min) {

@@ -53,8 +53,12 @@ final class ThreadBudget {
 
     /** The limits of this process: its cgroup's pids controller and, unless root, RLIMIT_NPROC. */
     static ThreadBudget forThisProcess(int reserve) {
-        Path proc = Path.of("/proc");
-        List<Limit> limits = new ArrayList<>(CgroupPids.of(proc.resolve("self/cgroup"), Path.of("/sys/fs/cgroup")));
+        return forProcess(reserve, Path.of("/proc"), Path.of("/sys/fs/cgroup"));
+    }
+
+    /** The limits read from {@code proc} (a /proc) and {@code cgroupMount} (a /sys/fs/cgroup). */
+    static ThreadBudget forProcess(int reserve, Path proc, Path cgroupMount) {
+        List<Limit> limits = new ArrayList<>(CgroupPids.of(proc.resolve("self/cgroup"), cgroupMount));
         NprocLimit.of(proc).ifPresent(limits::add);
         return new ThreadBudget(reserve, limits);
     }
@@ -91,13 +95,13 @@ final class ThreadBudget {
     /** The pids controller (cgroup v2, or v1's {@code pids} hierarchy): min of max - current up the path. */
     record CgroupPids(Path dir) implements Limit {
         static List<Limit> of(Path selfCgroup, Path mount) {
-            List<Limit> out = new ArrayList<>();
             List<String> lines;
             try {
                 lines = Files.readAllLines(selfCgroup);
             } catch (IOException | RuntimeException e) {
-                return out;
+                return List.of();
             }
+            List<Limit> out = new ArrayList<>();
             for (String line : lines) {
                 String[] f = line.split(":", 3);
                 if (f.length != 3 || !f[2].startsWith("/")) {

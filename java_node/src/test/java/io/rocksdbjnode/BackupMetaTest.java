@@ -140,7 +140,9 @@ class BackupMetaTest {
                 "1795566375\n1000\n\n0\n",
                 "schema_version 3\n1795566375\n1000\n0\n",
                 "schema_version 2\n1795566375\n1000\nni::escape uri\n0\n",
-                "schema_version 2\n1795566375\n1000\n1\nprivate/1/CURRENT crc32 5 ni::x y\n");
+                "schema_version 2\n1795566375\n1000\n1\nprivate/1/CURRENT crc32 5 ni::x y\n",
+                "1795566375\n1000\n1\nprivate/1/CURRENT crc32 \n",
+                "1795566375\n1000\n metadata 6869\n0\n");
         for (String text : garbage) {
             Files.writeString(backupDir.resolve("meta/8"), text);
             IOException e = assertThrows(IOException.class, () -> BackupMeta.read(backupDir, 8), text);
@@ -181,6 +183,63 @@ class BackupMetaTest {
         BackupMeta meta = BackupMeta.read(backupDir, 6);
         assertEquals(List.of(new BackupMeta.FileEntry("private/6/CURRENT", 0L)), meta.files());
         assertArrayEquals("hi".getBytes(UTF_8), meta.appMetadata().orElseThrow());
+    }
+
+    /** The message of the IOException reading {@code text} as meta file 8, less the file's name. */
+    private String malformed(String text) throws IOException {
+        Files.writeString(backupDir.resolve("meta/8"), text);
+        IOException e = assertThrows(IOException.class, () -> BackupMeta.read(backupDir, 8), text);
+        String prefix = "Malformed backup meta file " + backupDir.resolve("meta/8") + ": ";
+        assertTrue(e.getMessage().startsWith(prefix), e.getMessage());
+        return e.getMessage().substring(prefix.length());
+    }
+
+    @Test
+    void aMetaFileCutShortSaysWhatIsMissing() throws IOException {
+        assertEquals("ends before the sequence number (truncated?)", malformed("1795566375\n"));
+        assertEquals("ends before the number of files (truncated?)", malformed("1795566375\n1000\n"));
+    }
+
+    @Test
+    void fileCountsOfEveryLeadingDigitAreCounts() throws IOException {
+        Files.writeString(backupDir.resolve("meta/8"), "1795566375\n1000\n0\n");
+        assertEquals(List.of(), BackupMeta.read(backupDir, 8).files());
+        StringBuilder nine = new StringBuilder("1795566375\n1000\n9\n");
+        for (int i = 0; i < 9; i++) {
+            nine.append("private/8/f").append(i).append(" crc32 ").append(i).append('\n');
+        }
+        Files.writeString(backupDir.resolve("meta/8"), nine);
+        assertEquals(9, BackupMeta.read(backupDir, 8).files().size());
+    }
+
+    @Test
+    void theFooterIsCheckedFieldByField() throws IOException {
+        String head = "schema_version 2\n1795566375\n1000\n1\nprivate/1/CURRENT crc32 5\n// FOOTER\n";
+        assertEquals("unsupported footer field \"ni::sig\" (from a newer RocksDB?)",
+                malformed(head + "checksum 1\nni::sig abc\n"));
+        assertEquals("line 8: expected a footer field, got \" checksum\"", malformed(head + "checksum 1\n checksum\n"));
+        assertEquals("line 7: expected a footer field, got \"checksum\"", malformed(head + "checksum\n"));
+    }
+
+    @Test
+    void appMetadataHexTakesBothCasesAndEveryDigit() throws IOException {
+        Files.writeString(backupDir.resolve("meta/8"), "1795566375\n1000\nmetadata 00aAfF09\n0\n");
+        assertArrayEquals(new byte[] {0x00, (byte) 0xAA, (byte) 0xFF, 0x09},
+                BackupMeta.read(backupDir, 8).appMetadata().orElseThrow());
+        // The characters just outside each range of hex digits.
+        for (String bad : List.of("0/", "0:", "0@", "0G", "0`", "0g", "/0", ":0", "@0", "G0", "`0", "g0")) {
+            assertEquals("app metadata is not hex at offset 0", malformed("1795566375\n1000\nmetadata " + bad + "\n0\n"), bad);
+        }
+        assertEquals("app metadata is not hex at offset 2", malformed("1795566375\n1000\nmetadata 00x0\n0\n"));
+    }
+
+    @Test
+    void longTextsAreCutToEightyCharactersInMessages() throws IOException {
+        String eighty = "x".repeat(80);
+        assertEquals("line 3: expected the number of files or a field, got \"" + eighty + "\"",
+                malformed("1795566375\n1000\n" + eighty + "\n0\n"));
+        assertEquals("line 3: expected the number of files or a field, got \"" + eighty + "...\"",
+                malformed("1795566375\n1000\n" + eighty + "y\n0\n"));
     }
 
     private static byte[] modifiedUtf8(String text) throws IOException {

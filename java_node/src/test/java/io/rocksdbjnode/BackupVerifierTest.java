@@ -184,6 +184,66 @@ class BackupVerifierTest {
         assertEquals(0xE3069283L, BackupVerifier.crc32c(digits));
     }
 
+    @Test
+    void aDirectoryWhereAFileShouldBeIsMissing() throws IOException {
+        BackupMeta.FileEntry first = meta.files().get(0);
+        Path file = backupDir.resolve(first.relativePath());
+        Files.delete(file);
+        Files.createDirectory(file);
+        assertEquals(Optional.of("NotFound: File missing: " + absoluteBackupDir + "/" + first.relativePath()),
+                BackupVerifier.verify(backupDir, 1, knownSizes, false));
+    }
+
+    @Test
+    void aFileThatCannotBeExaminedIsAnIoError() throws IOException {
+        BackupMeta.FileEntry first = meta.files().get(0);
+        Path parent = backupDir.resolve(first.relativePath()).getParent();
+        try (var files = Files.list(parent)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(parent);
+        Files.writeString(parent, "a file where a directory was");
+        assertEquals(Optional.of("IO error: FileSystemException: " + absoluteBackupDir + "/" + first.relativePath()
+                + ": Not a directory"), BackupVerifier.verify(backupDir, 1, knownSizes, false));
+    }
+
+    /** /proc/self/mem is a regular file whose first page cannot be read (EIO): a checksum read that fails. */
+    @Test
+    void aFileThatCannotBeReadIsAnIoErrorWithTheChecksum() throws IOException {
+        BackupMeta.FileEntry first = meta.files().get(0);
+        Path file = backupDir.resolve(first.relativePath());
+        Files.delete(file);
+        Files.createSymbolicLink(file, Path.of("/proc/self/mem"));
+        Map<String, Long> unsized = new HashMap<>(knownSizes);
+        unsized.remove(first.relativePath());
+        assertEquals(Optional.empty(), BackupVerifier.verify(backupDir, 1, unsized, false));
+        assertEquals(Optional.of("IO error: IOException: Input/output error"),
+                BackupVerifier.verify(backupDir, 1, unsized, true));
+    }
+
+    @Test
+    void theSizeScanSkipsFilesRemovedUnderItAndFailsOnOtherErrors() throws IOException {
+        BackupVerifier.SizeScan scan = new BackupVerifier.SizeScan(backupDir, new HashMap<>());
+        Path gone = backupDir.resolve("private/1/gone.tmp");
+        assertEquals(java.nio.file.FileVisitResult.CONTINUE,
+                scan.visitFileFailed(gone, new java.nio.file.NoSuchFileException(gone.toString())));
+        IOException denied = new java.nio.file.AccessDeniedException(gone.toString());
+        assertEquals(denied, assertThrows(IOException.class, () -> scan.visitFileFailed(gone, denied)));
+    }
+
+    @Test
+    void crc32cReadsFilesLongerThanOneChunk() throws IOException {
+        byte[] data = new byte[600 * 1024 + 7];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31);
+        }
+        java.util.zip.CRC32C expected = new java.util.zip.CRC32C();
+        expected.update(data);
+        assertEquals(expected.getValue(), BackupVerifier.crc32c(Files.write(tmp.resolve("big"), data)));
+    }
+
     private static void truncate(Path file, long size) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(size);

@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,27 +195,30 @@ class HandleLeaseTest {
         assertEquals(1, h.closes.get());
     }
 
-    @RepeatedTest(20)
+    @Test
     void concurrentCloseFreesTheNativeObjectExactlyOnce() throws Exception {
-        CountingHandle h = new CountingHandle();
-        int closers = 8;
-        CyclicBarrier start = new CyclicBarrier(closers);
-        List<Future<Boolean>> results = new ArrayList<>();
-        for (int i = 0; i < closers; i++) {
-            results.add(pool.submit(() -> {
-                start.await(10, TimeUnit.SECONDS);
-                return h.close();
-            }));
-        }
-        int winners = 0;
-        for (Future<Boolean> f : results) {
-            if (f.get(10, TimeUnit.SECONDS)) {
-                winners++;
+        // A race: 20 rounds in one test (a @RepeatedTest would count as 20 tests).
+        for (int round = 0; round < 20; round++) {
+            CountingHandle h = new CountingHandle();
+            int closers = 8;
+            CyclicBarrier start = new CyclicBarrier(closers);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < closers; i++) {
+                results.add(pool.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    return h.close();
+                }));
             }
+            int winners = 0;
+            for (Future<Boolean> f : results) {
+                if (f.get(10, TimeUnit.SECONDS)) {
+                    winners++;
+                }
+            }
+            assertEquals(1, winners, "exactly one close() reports that it closed, round " + round);
+            assertEquals(1, h.closes.get(), "closeNative ran more than once, round " + round);
+            assertEquals(1, h.beforeCloses.get(), "round " + round);
         }
-        assertEquals(1, winners, "exactly one close() reports that it closed");
-        assertEquals(1, h.closes.get(), "closeNative ran more than once");
-        assertEquals(1, h.beforeCloses.get());
     }
 
     @Test

@@ -343,4 +343,53 @@ class OptionsMappingTest {
             assertEquals(10, o.restoreRateLimit());
         }
     }
+    /** A refused option list must not leak the native options object it was filling. */
+    @Test
+    void refusedOptionsCloseTheNativeObject() throws Exception {
+        Options o = new Options();
+        assertThrows(RequestException.class, () -> OptionsMapping.dbOptions(opts(kv("create_if_missing", 1)), o));
+        assertFalse(o.isOwningHandle(), "Options left open");
+        WriteOptions w = new WriteOptions();
+        assertThrows(RequestException.class, () -> OptionsMapping.writeOptions(opts(kv("sync", 1)), w));
+        assertFalse(w.isOwningHandle(), "WriteOptions left open");
+        ReadOptions r = new ReadOptions();
+        assertThrows(RequestException.class, () -> OptionsMapping.readOptions(opts(kv("fill_cache", 1)), r));
+        assertFalse(r.isOwningHandle(), "ReadOptions left open");
+    }
+
+    @Test
+    void numericOptionsTakeExactlyOneValue() {
+        assertReply(badArgument("write_buffer_size"),
+                () -> OptionsMapping.dbOptions(opts(t(a("write_buffer_size"), new OtpErlangLong(1), new OtpErlangLong(2)))).options());
+        assertReply(badArgument("max_open_files"),
+                () -> OptionsMapping.dbOptions(opts(t(a("max_open_files"), new OtpErlangLong(1), new OtpErlangLong(2)))).options());
+    }
+
+    /** Only max_open_files reads -1 as "no limit"; a count whose minimum is 1 takes 1 and refuses -1. */
+    @Test
+    void countsTakeTheirMinimumAndOnlyMaxOpenFilesTakesMinusOne() throws Exception {
+        try (Options o = OptionsMapping.dbOptions(opts(kv("max_write_buffer_number", 1), kv("max_background_jobs", 1))).options()) {
+            assertEquals(1, o.maxWriteBufferNumber());
+            assertEquals(1, o.maxBackgroundJobs());
+        }
+        assertReply(badArgument("max_write_buffer_number"),
+                () -> OptionsMapping.dbOptions(opts(kv("max_write_buffer_number", -1))).options());
+        try (Options o = OptionsMapping.dbOptions(opts(kv("max_open_files", 0))).options()) {
+            assertEquals(0, o.maxOpenFiles());
+        }
+    }
+
+    /** RocksDB starts a thread count's threads at once: at most MAX_THREADS (256). */
+    @Test
+    void threadCountsStopAtTheMaximum() throws Exception {
+        try (Options o = OptionsMapping.dbOptions(opts(kv("max_background_jobs", OptionsMapping.MAX_THREADS))).options();
+                BackupEngineOptions e = engineOptions(tmp, opts(kv("max_background_operations", OptionsMapping.MAX_THREADS)))) {
+            assertEquals(256, o.maxBackgroundJobs());
+            assertEquals(256, e.maxBackgroundOperations());
+        }
+        assertReply(badArgument("max_background_jobs"),
+                () -> OptionsMapping.dbOptions(opts(kv("max_background_jobs", 257))).options());
+        assertReply(badArgument("max_background_operations"),
+                () -> engineOptions(tmp, opts(kv("max_background_operations", 257))));
+    }
 }

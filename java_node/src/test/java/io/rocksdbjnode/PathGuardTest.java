@@ -206,4 +206,18 @@ class PathGuardTest {
     void missingRootIsRefusedAtConstruction() {
         assertThrows(IOException.class, () -> new PathGuard(List.of(tmp.resolve("no-such-root"))));
     }
+    /** A dangling symlink has no target to follow yet: the path is taken as written. */
+    @Test
+    void aPathThroughADanglingSymlinkIsTakenAsWritten() throws Exception {
+        Path link = Files.createSymbolicLink(root.resolve("dangling"), tmp.resolve("gone"));
+        assertEquals(link.resolve("db"), PathGuard.realize(link.resolve("db")));
+        assertEquals(link.resolve("db"), unconfined().resolve(bin(link.resolve("db")), "path"));
+    }
+
+    /** realize stops at the first existing prefix; a relative path none of whose prefixes exist is kept. */
+    @Test
+    void aPathWithNoExistingPrefixIsKept() {
+        Path relative = Path.of("no-such-dir-" + System.nanoTime(), "db");
+        assertEquals(relative, PathGuard.realize(relative));
+    }
 }

@@ -297,4 +297,18 @@ class TermsTest {
     void elementsOfAProperList() throws Exception {
         assertEquals(List.of(a("x"), n(1)), Terms.elements(l(a("x"), n(1)), "x"));
     }
+    @Test
+    void aNulAnywhereInTextIsRefused() {
+        assertReply(badPath("path"), () -> Terms.text(new OtpErlangString("\0/tmp"), "path"));
+        assertReply(badPath("path"), () -> Terms.text(new OtpErlangString("/tmp\0"), "path"));
+    }
+
+    /** The surrogate range is D800..DFFF inclusive: its ends are refused, their neighbours taken. */
+    @Test
+    void theEndsOfTheSurrogateRangeAreRefused() throws Exception {
+        assertReply(badPath("path"), () -> Terms.text(codePoints('/', 0xD800), "path"));
+        assertReply(badPath("path"), () -> Terms.text(codePoints('/', 0xDFFF), "path"));
+        assertEquals("/" + new String(Character.toChars(0xD7FF)), Terms.text(codePoints('/', 0xD7FF), "path"));
+        assertEquals("/" + new String(Character.toChars(0xE000)), Terms.text(codePoints('/', 0xE000), "path"));
+    }
 }

@@ -109,6 +109,76 @@ class ThreadBudgetTest {
         assertTrue(ThreadBudget.NprocLimit.of(proc).isEmpty());
     }
 
+    @Test
+    void theRefusalSaysWhatOtherOpensInProgressLeave() throws Exception {
+        ThreadBudget b = new ThreadBudget(2, List.of(room(10)));
+        try (ThreadBudget.Grant held = b.take(3, "open")) {
+            RequestException e = assertThrows(RequestException.class, () -> b.take(6, "open"));
+            assertEquals("{error,{thread_limit,\"open needs 6 thread(s); a test limit leaves room for 7 more,"
+                    + " and the node keeps 2 for its own threads\"}}", e.reply().toString());
+        }
+    }
+
+    @Test
+    void theRefusalNeverSaysANegativeRoom() throws Exception {
+        ThreadBudget b = new ThreadBudget(0, List.of(room(-5)));
+        RequestException e = assertThrows(RequestException.class, () -> b.take(1, "open"));
+        assertTrue(e.reply().toString().contains("leaves room for 0 more"), e.reply().toString());
+    }
+
+    @Test
+    void aNegativeReserveIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ThreadBudget(-1, List.of()));
+    }
+
+    @Test
+    void cgroupTakesTheLeastRoomOfEveryLevelWithALimit() throws Exception {
+        Path self = write(tmp.resolve("cgroup"), "0::/a/b/c\n");
+        Path mount = tmp.resolve("fs");
+        write(mount.resolve("a/b/c/pids.max"), "100\n");
+        write(mount.resolve("a/b/c/pids.current"), "50\n"); // 50
+        write(mount.resolve("a/b/pids.max"), "40\n");
+        write(mount.resolve("a/b/pids.current"), "20\n"); // 20, the least
+        write(mount.resolve("a/pids.max"), "1000\n");
+        write(mount.resolve("a/pids.current"), "900\n"); // 100
+        ThreadBudget.Limit l = ThreadBudget.CgroupPids.of(self, mount).get(0);
+        assertEquals(OptionalLong.of(20), l.headroom());
+        assertEquals("the cgroup pids limit (" + mount.resolve("a/b/c") + ")", l.describe());
+    }
+
+    @Test
+    void noCgroupFileMeansNoCgroupLimit() {
+        assertEquals(List.of(), ThreadBudget.CgroupPids.of(tmp.resolve("missing"), tmp));
+    }
+
+    @Test
+    void nprocWithoutAReadableProcHasNoHeadroomToTell() throws Exception {
+        ThreadBudget.Limit l = new ThreadBudget.NprocLimit(tmp.resolve("no-proc"), 1000, 10);
+        assertEquals(OptionalLong.empty(), l.headroom());
+        assertEquals("RLIMIT_NPROC (10 tasks for uid 1000)", l.describe());
+    }
+
+    @Test
+    void aProcessUnderBothLimitsIsRefusedByEither() throws Exception {
+        Path proc = tmp.resolve("proc");
+        Path mount = tmp.resolve("fs");
+        write(proc.resolve("self/cgroup"), "0::/svc\n");
+        write(mount.resolve("svc/pids.max"), "500\n");
+        write(mount.resolve("svc/pids.current"), "100\n"); // cgroup room 400
+        write(proc.resolve("self/status"), "Uid:\t1000\t1000\t1000\t1000\nThreads:\t40\n");
+        write(proc.resolve("self/limits"), "Max processes             100                 100                 processes\n");
+        write(proc.resolve("100/status"), "Uid:\t1000\t1000\t1000\t1000\nThreads:\t40\n"); // nproc room 60
+        ThreadBudget b = ThreadBudget.forProcess(10, proc, mount);
+        b.take(50, "open").close();
+        RequestException e = assertThrows(RequestException.class, () -> b.take(51, "open"));
+        assertTrue(e.reply().toString().contains("RLIMIT_NPROC (100 tasks for uid 1000)"), e.reply().toString());
+    }
+
+    @Test
+    void aProcessWithoutProcOrCgroupsHasNoLimit() throws Exception {
+        ThreadBudget.forProcess(0, tmp.resolve("no-proc"), tmp.resolve("no-fs")).take(100_000, "open").close();
+    }
+
     private static Path write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, text);
