@@ -9,7 +9,7 @@
 -export([all/0, suite/0, init_per_suite/1, end_per_suite/1]).
 -export([every_export_is_routed/1, client_long_calls_match_the_node/1,
          bare_tuple_equals_facade_call/1, bad_arguments_agree/1, unknown_arity_lists_accepted/1,
-         protocol_doc_names_every_request/1]).
+         protocol_doc_names_every_request/1, fuzz_table_is_the_nodes/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
@@ -17,7 +17,7 @@
 all() ->
     [every_export_is_routed, client_long_calls_match_the_node,
      bare_tuple_equals_facade_call, bad_arguments_agree, unknown_arity_lists_accepted,
-     protocol_doc_names_every_request].
+     protocol_doc_names_every_request, fuzz_table_is_the_nodes].
 
 suite() ->
     [{timetrap, {minutes, 3}}].
@@ -104,6 +104,12 @@ protocol_doc_names_every_request(Config) ->
                     binary:match(Doc, <<"`{", (atom_to_binary(F))/binary, ",">>) =:= nomatch,
                     binary:match(Doc, <<"`", (atom_to_binary(F))/binary, "`">>) =:= nomatch],
     ?assertEqual([], Missing).
+
+%% fuzz_gen's table of names and arities (what it calls right and wrong arities) is the node's.
+fuzz_table_is_the_nodes(Config) ->
+    Node = lists:foldl(fun({F, A, _}, M) -> maps:update_with(F, fun(As) -> As ++ [A] end, [A], M) end,
+                       #{}, routes(Config)),
+    ?assertEqual(Node, fuzz_gen:arities()).
 
 %% The checkout this suite was built from: the first directory above its beam with docs/.
 repo_root() ->

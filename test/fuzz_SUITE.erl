@@ -364,6 +364,7 @@ is_list_item(#{id := Id, backup_id := Id, timestamp := T, size := S, number_file
   when is_integer(Id), is_integer(T), is_integer(S), is_integer(N) -> true;
 is_list_item({H, Heir}) when is_reference(H), is_pid(Heir) -> true;
 is_list_item(P) when is_pid(P) -> true;
+is_list_item({Name, Arity, Pool}) when is_atom(Name), is_integer(Arity), (Pool =:= quick orelse Pool =:= long) -> true;
 is_list_item(_) -> false.
 
 is_badarg_detail({Kind, Ref}) when Kind =:= unknown_handle; Kind =:= closed_handle;
@@ -373,7 +374,8 @@ is_badarg_detail({wrong_handle_kind, Ref, Expected}) ->
 is_badarg_detail({not_connected, Node}) -> is_atom(Node);
 is_badarg_detail({Kind, Name}) when Kind =:= bad_argument; Kind =:= bad_path;
                                     Kind =:= relative_path -> is_atom(Name);
-is_badarg_detail({arity, Name, Arity}) -> is_atom(Name) andalso is_integer(Arity);
+is_badarg_detail({arity, Name, Arity, Accepted}) ->
+    is_atom(Name) andalso is_integer(Arity) andalso lists:all(fun is_integer/1, Accepted);
 is_badarg_detail(_) -> false.
 
 is_error_reply({error, _}) -> true;

@@ -17,19 +17,17 @@
 
 %% The request names of the wire protocol, with their arities (without the name).
 names() ->
-    [open, close, put, get, delete, destroy, count, flush, checkpoint, open_backup_engine,
-     create_new_backup, get_backup_info, verify_backup, stop_backup, delete_backup,
-     purge_old_backup, gc_backup_engine, close_backup_engine, restore_db_from_backup,
-     restore_db_from_latest_backup, give_away, set_heir, owner_down, owners].
+    lists:sort(maps:keys(arities())).
 
 arities() ->
     #{open => [2], close => [1], put => [4], get => [3], delete => [3], destroy => [2],
-      count => [1], flush => [2], checkpoint => [2], open_backup_engine => [2],
-      create_new_backup => [3], get_backup_info => [1], verify_backup => [3],
+      count => [1], flush => [2], checkpoint => [2], open_backup_engine => [1, 2],
+      create_new_backup => [2, 3], get_backup_info => [1], verify_backup => [2, 3],
       stop_backup => [1], delete_backup => [2], purge_old_backup => [2],
-      gc_backup_engine => [1], close_backup_engine => [1], restore_db_from_backup => [5],
-      restore_db_from_latest_backup => [4], give_away => [3, 4], set_heir => [3, 4],
-      owner_down => [1], owners => [1]}.
+      gc_backup_engine => [1], close_backup_engine => [1], restore_db_from_backup => [3, 4, 5],
+      restore_db_from_latest_backup => [2, 3, 4], restore_from_backup => [4],
+      restore_from_latest_backup => [3], give_away => [3, 4], set_heir => [3, 4],
+      owner_down => [1], owners => [1], routes => [0]}.
 
 %%%===================================================================
 %%% Requests
@@ -56,7 +54,8 @@ not_stop(R) -> R.
 typed_request(Ctx) ->
     Name = pick(names()),
     Arity = pick(maps:get(Name, arities())),
-    list_to_tuple([Name | typed_args(Name, Arity, Ctx)]).
+    %% A shorter arity drops trailing arguments (the options, the WAL dir), as the functions do.
+    list_to_tuple([Name | lists:sublist(typed_args(Name, Arity, Ctx), Arity)]).
 
 typed_args(open, _, C) -> [path(C), db_opts(C)];
 typed_args(close, _, C) -> [db(C)];
@@ -82,6 +81,9 @@ typed_args(restore_db_from_backup, _, C) ->
     [engine(C), id(C), path(C), path(C), restore_opts(C)];
 typed_args(restore_db_from_latest_backup, _, C) ->
     [engine(C), path(C), path(C), restore_opts(C)];
+typed_args(restore_from_backup, _, C) -> [engine(C), id(C), path(C), path(C)];
+typed_args(restore_from_latest_backup, _, C) -> [engine(C), path(C), path(C)];
+typed_args(routes, _, _C) -> [];
 typed_args(give_away, 3, C) -> [handle(C), pid(C), any_term(C)];
 typed_args(give_away, 4, C) -> [handle(C), pid(C), any_term(C), owner_opts(C)];
 typed_args(set_heir, 3, C) -> [handle(C), oneof([fun() -> pid(C) end, fun() -> none end]),

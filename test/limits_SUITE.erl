@@ -7,6 +7,7 @@
 
 -export([all/0, suite/0, init_per_suite/1, end_per_suite/1]).
 -export([thread_limit_refused_not_aborted/1,
+         nproc_limit_refused_not_aborted/1,
          oversized_put_refused_by_client/1,
          request_too_large_for_heap_replied/1,
          fatal_error_exits_non_zero/1,
@@ -18,6 +19,7 @@
 
 all() ->
     [thread_limit_refused_not_aborted,
+     nproc_limit_refused_not_aborted,
      oversized_put_refused_by_client,
      request_too_large_for_heap_replied,
      fatal_error_exits_non_zero,
@@ -55,10 +57,8 @@ thread_limit_refused_not_aborted(Config) ->
     end.
 
 thread_limit(Config, Cgroup) ->
-    Wrapper = filename:join(?config(priv_dir, Config), "java_in_cgroup.sh"),
-    ok = file:write_file(Wrapper, ["#!/bin/sh\necho $$ > ", Cgroup, "/cgroup.procs\nexec ",
-                                   os:find_executable("java"), " \"$@\"\n"]),
-    ok = file:change_mode(Wrapper, 8#755),
+    Wrapper = wrapper(Config, "java_in_cgroup.sh", ["echo $$ > ", Cgroup, "/cgroup.procs\nexec ",
+                                                    os:find_executable("java"), " \"$@\""]),
     Info = jnode_ct:start_node(Config, #{java => Wrapper,
                                          extra_args => ["--quick-threads", "2",
                                                         "--long-threads", "2"]}),
@@ -67,29 +67,67 @@ thread_limit(Config, Cgroup) ->
         Current = read_int(filename:join(Cgroup, "pids.current")),
         ok = file:write_file(filename:join(Cgroup, "pids.max"),
                              integer_to_list(Current + 2 + 2 + 48 + 30)),
-        Open = fun(I) ->
-                       rocksdb:open_backup_engine(jnode_ct:dir(Config, "bk" ++ integer_to_list(I)),
-                                                  [{max_background_operations, 8}])
-               end,
-        Results = [Open(I) || I <- lists:seq(1, 20)],
-        {Opened, Refused} = lists:partition(fun(R) -> element(1, R) =:= ok end, Results),
-        ct:log("pids.max ~b: ~b engines opened, then ~p", [Current + 82, length(Opened), Refused]),
-        ?assert(length(Opened) >= 2),
-        ?assertMatch([{error, {thread_limit, _}} | _], Refused),
-        [{error, {thread_limit, Text}} | _] = Refused,
-        ?assertNotEqual(nomatch, string:find(Text, "open_backup_engine needs 8 thread(s)")),
-        %% Alive, and the engines it opened work.
-        ?assertEqual(pong, rocksdb_jnode:ping(maps:get(node, Info))),
-        [{ok, E1} | _] = Opened,
-        ?assertEqual({ok, []}, rocksdb:get_backup_info(E1)),
-        %% Closing one makes room for another.
-        ok = rocksdb:close_backup_engine(E1),
-        {ok, E2} = Open(100),
-        [ok = rocksdb:close_backup_engine(E) || {ok, E} <- [{ok, E2} | tl(Opened)]],
-        ok
+        engines_until_refused(Info, jnode_ct:dir(Config, "bk"))
     after
         jnode_ct:stop_node(Info)
     end.
+
+%% The same under RLIMIT_NPROC (`ulimit -u'), which binds a non-root user only: the node runs
+%% as `nobody' with a limit of 150 tasks, which its own threads and the reserve leave about 30
+%% of. (The limit counts every process of the user: nothing else should run as nobody here.)
+nproc_limit_refused_not_aborted(Config) ->
+    Setpriv = os:find_executable("setpriv"),
+    Prlimit = os:find_executable("prlimit"),
+    Nobody = string:trim(os:cmd("id -u nobody 2>/dev/null")),
+    case {os:cmd("id -u"), Setpriv, Prlimit, Nobody} of
+        {"0\n", S, P, N} when S =/= false, P =/= false, N =/= "" ->
+            Dir = jnode_ct:dir(Config, "nobody"),
+            ok = file:make_dir(Dir),
+            ok = file:change_mode(Dir, 8#777),
+            Wrapper = wrapper(Config, "java_as_nobody.sh",
+                              ["exec ", Setpriv, " --reuid=", N, " --regid=", N, " --clear-groups ",
+                               Prlimit, " --nproc=150 ", os:find_executable("java"), " \"$@\""]),
+            Info = jnode_ct:start_node(Config, #{java => Wrapper,
+                                                 extra_args => ["--quick-threads", "2",
+                                                                "--long-threads", "2"]}),
+            try
+                engines_until_refused(Info, filename:join(Dir, "bk"))
+            after
+                jnode_ct:stop_node(Info)
+            end;
+        _ ->
+            {skip, "needs root, setpriv, prlimit and a nobody user"}
+    end.
+
+wrapper(Config, Name, Body) ->
+    Wrapper = filename:join(?config(priv_dir, Config), Name),
+    ok = file:write_file(Wrapper, ["#!/bin/sh\n", Body, "\n"]),
+    ok = file:change_mode(Wrapper, 8#755),
+    Wrapper.
+
+%% Opens engines of 8 copy threads each until the node refuses one for threads, then checks
+%% that it lives on, serves what it opened, and opens again once one is closed.
+engines_until_refused(Info, Prefix) ->
+    Open = fun(I) ->
+                   rocksdb:open_backup_engine(Prefix ++ integer_to_list(I),
+                                              [{max_background_operations, 8}])
+           end,
+    Results = [Open(I) || I <- lists:seq(1, 20)],
+    {Opened, Refused} = lists:partition(fun(R) -> element(1, R) =:= ok end, Results),
+    ct:log("~b engines opened, then ~p", [length(Opened), Refused]),
+    ?assert(length(Opened) >= 2),
+    ?assertMatch([{error, {thread_limit, _}} | _], Refused),
+    [{error, {thread_limit, Text}} | _] = Refused,
+    ?assertNotEqual(nomatch, string:find(Text, "open_backup_engine needs 8 thread(s)")),
+    %% Alive, and the engines it opened work.
+    ?assertEqual(pong, rocksdb_jnode:ping(maps:get(node, Info))),
+    [{ok, E1} | _] = Opened,
+    ?assertEqual({ok, []}, rocksdb:get_backup_info(E1)),
+    %% Closing one makes room for another.
+    ok = rocksdb:close_backup_engine(E1),
+    {ok, E2} = Open(100),
+    [ok = rocksdb:close_backup_engine(E) || {ok, E} <- [{ok, E2} | tl(Opened)]],
+    ok.
 
 %% A fresh cgroup with the pids controller that this (root) test may write, v1 or v2.
 pids_cgroup() ->
