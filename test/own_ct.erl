@@ -7,6 +7,8 @@
 -export([registry_start/0, registry_stop/0, track/1, untrack/1, cleanup/0]).
 -export([holder/0, run/2, holder_exit/2, await_down/2]).
 -export([is_closed/1, ms_until/3, now_ms/0, flush/0, os_kill/2, os_pid_alive/1]).
+%% The fixtures of a suite whose cases share one Java node and use holders.
+-export([init_node_suite/1, end_node_suite/1, init_node_case/1, end_node_case/0]).
 
 -include_lib("common_test/include/ct.hrl").
 
@@ -15,6 +17,29 @@
 %%%===================================================================
 %%% Clean-up registry
 %%%===================================================================
+
+%% @doc init_per_suite of a suite whose cases share one Java node (`jnode' in Config).
+-spec init_node_suite(list()) -> list().
+init_node_suite(Config) ->
+    ok = registry_start(),
+    Info = jnode_ct:start_node(Config),
+    [{jnode, Info} | Config].
+
+-spec end_node_suite(list()) -> ok.
+end_node_suite(Config) ->
+    ok = registry_stop(),
+    jnode_ct:stop_node(proplists:get_value(jnode, Config)).
+
+%% @doc init_per_testcase of such a suite: the shared node is the client's, no stray message.
+-spec init_node_case(list()) -> list().
+init_node_case(Config) ->
+    jnode_ct:use_node(proplists:get_value(jnode, Config)),
+    _ = flush(),
+    Config.
+
+-spec end_node_case() -> term().
+end_node_case() ->
+    cleanup().
 
 %% @doc Creates the registry (a public ETS table owned by a process of its own).
 registry_start() ->

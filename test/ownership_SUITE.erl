@@ -41,21 +41,16 @@ suite() ->
     [{timetrap, {seconds, 60}}].
 
 init_per_suite(Config) ->
-    ok = own_ct:registry_start(),
-    Info = jnode_ct:start_node(Config),
-    [{jnode, Info} | Config].
+    own_ct:init_node_suite(Config).
 
 end_per_suite(Config) ->
-    ok = own_ct:registry_stop(),
-    jnode_ct:stop_node(?config(jnode, Config)).
+    own_ct:end_node_suite(Config).
 
 init_per_testcase(_Case, Config) ->
-    jnode_ct:use_node(?config(jnode, Config)),
-    _ = own_ct:flush(),
-    Config.
+    own_ct:init_node_case(Config).
 
 end_per_testcase(_Case, _Config) ->
-    own_ct:cleanup().
+    own_ct:end_node_case().
 
 %%%===================================================================
 %%% The owner exits

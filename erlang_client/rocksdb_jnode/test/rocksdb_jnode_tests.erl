@@ -347,18 +347,13 @@ env_set_before_the_application_loads_is_kept(#{mailbox := Mailbox} = Fixture) ->
      ?_assertEqual({{ok, Here}, {ok, Mailbox}}, Env)].
 
 owner_down_is_reported_and_heirs_watched(Fixture) ->
-    Test = self(),
     Heir = spawn(fun() -> receive stop -> ok end end),
     Db = make_ref(),
     fake(Fixture, fun({open, _, _}) -> {reply, {ok, Db}};
                      ({owner_down, Pid}) when Pid =:= Heir -> {reply, {ok, []}};
                      ({owner_down, _}) -> {reply, {ok, [{Db, Heir}]}}
                   end),
-    Owner = spawn(fun() ->
-                          Test ! {opened, rocksdb_jnode:open("/tmp/db", [{heir, Heir, x}])},
-                          receive stop -> ok end
-                  end),
-    Opened = await(opened, 5000),
+    {Owner, Opened} = open_with_heir(Heir),
     _ = next_request(Fixture),
     Owner ! stop,
     OwnerDown = next_request(Fixture),
@@ -373,7 +368,6 @@ owner_down_is_reported_and_heirs_watched(Fixture) ->
 %% reply may have named heirs, the watcher then asks the node which pids own handles there and
 %% watches them: the heir's own exit is reported (issue 11, defect 7).
 owner_down_timed_out_is_retried_and_resynced(Fixture) ->
-    Test = self(),
     Here = node(),
     ok = application:set_env(rocksdb_jnode, call_timeout, 200),
     Heir = spawn(fun() -> receive stop -> ok end end),
@@ -389,11 +383,7 @@ owner_down_timed_out_is_retried_and_resynced(Fixture) ->
                           end;
                      ({owners, Node}) when Node =:= Here -> {reply, {ok, [Heir]}}
                   end),
-    Owner = spawn(fun() ->
-                          Test ! {opened, rocksdb_jnode:open("/tmp/db", [{heir, Heir, x}])},
-                          receive stop -> ok end
-                  end),
-    Opened = await(opened, 5000),
+    {Owner, Opened} = open_with_heir(Heir),
     _ = next_request(Fixture),
     Owner ! stop,
     First = next_request(Fixture),
@@ -406,6 +396,16 @@ owner_down_timed_out_is_retried_and_resynced(Fixture) ->
      ?_assertEqual({owner_down, Owner}, Retry),
      ?_assertEqual({owners, Here}, Resync),
      ?_assertEqual({owner_down, Heir}, HeirDown)].
+
+%% A process that opens a DB naming Heir its heir, and stays until sent `stop'; and the open's
+%% result.
+open_with_heir(Heir) ->
+    Test = self(),
+    Owner = spawn(fun() ->
+                          Test ! {opened, rocksdb_jnode:open("/tmp/db", [{heir, Heir, x}])},
+                          receive stop -> ok end
+                  end),
+    {Owner, await(opened, 5000)}.
 
 resync_watches_the_owners(Fixture) ->
     Owner = spawn(fun() -> receive stop -> ok end end),
