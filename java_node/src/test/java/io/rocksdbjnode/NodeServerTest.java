@@ -326,7 +326,14 @@ class NodeServerTest {
             long ts = longIn(m, "timestamp");
             assertTrue(ts >= before - 1 && ts <= after + 1, "timestamp in seconds: " + ts);
             assertTrue(longIn(m, "size") > 0);
-            assertTrue(longIn(m, "number_files") > 0);
+            // The true count: the lines of the backup's meta file that name a file (the NIF
+            // puts the backup id there instead).
+            long id = longIn(m, "id");
+            long listed = Files.readAllLines(backups.resolve("meta").resolve(Long.toString(id))).stream()
+                    .filter(line -> line.startsWith("private/") || line.startsWith("shared"))
+                    .count();
+            assertTrue(listed > 2, "a backup lists its files: " + listed);
+            assertEquals(listed, longIn(m, "number_files"), "number_files of backup " + id);
         }
         assertArrayEquals(metadata, assertInstanceOf(OtpErlangBinary.class, second.get(a("app_metadata"))).binaryValue(),
                 "app_metadata bytes round-trip, NUL included");
