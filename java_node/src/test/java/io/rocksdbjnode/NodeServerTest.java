@@ -216,6 +216,41 @@ class NodeServerTest {
         assertEquals(a("pong"), call(a("ping")));
     }
 
+    /**
+     * A request the node cannot decode (here a term with an external tag that does not exist,
+     * written by hand: an Erlang node never sends one) still gets a reply, from the envelope
+     * read before the request.
+     */
+    @Test
+    void aCallWhoseRequestCannotBeDecodedGetsBadRequestUndecodable() throws Exception {
+        OtpErlangObject garbage = new OtpErlangObject() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void encode(com.ericsson.otp.erlang.OtpOutputStream buf) {
+                buf.write1(200); // no such external term tag
+                buf.write4BE(0);
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o == this;
+            }
+
+            @Override
+            protected int doHashCode() {
+                return 0;
+            }
+
+            @Override
+            public String toString() {
+                return "<undecodable>";
+            }
+        };
+        assertEquals(t(a("error"), t(a("bad_request"), a("undecodable"))), call(garbage));
+        assertEquals(a("pong"), call(a("ping")));
+    }
+
     @Test
     void unknownRequestAndWrongArity() throws Exception {
         assertEquals(t(a("error"), t(a("unknown_request"), a("frobnicate"))), call(t(a("frobnicate"), n(1))));
