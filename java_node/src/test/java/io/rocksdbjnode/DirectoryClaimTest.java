@@ -1,10 +1,17 @@
 package io.rocksdbjnode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +105,24 @@ class DirectoryClaimTest {
         assertEquals(blocker(db, HandleTable.Claim.REWRITE), claim(HandleTable.Claim.OPEN_DB, db.resolve("inner")));
         table.release(HandleTable.Claim.REWRITE, List.of(db));
         assertEquals(CLAIMED, claim(HandleTable.Claim.OPEN_DB, db));
+    }
+
+    /** The open request itself, while a destroy (a rewrite claim) runs on its directory. */
+    @Test
+    void anOpenRequestDuringADestroyOfItsDirectoryIsADbOpenError() throws Exception {
+        Path db = tmp.resolve("db");
+        DbOps ops = new DbOps(table, new PathGuard(List.of()), new ThreadBudget(0, List.of()));
+        Request open = new Request(OWNER.owner(), new OtpErlangAtom("tag"), "open",
+                new OtpErlangObject[] {
+                    new OtpErlangBinary(db.toString().getBytes(StandardCharsets.UTF_8)),
+                    new OtpErlangList(new OtpErlangAtom("create_if_missing"))});
+        assertEquals(CLAIMED, claim(HandleTable.Claim.REWRITE, db));
+        RequestException refused = assertThrows(RequestException.class, () -> ops.open(open));
+        String reply = refused.reply().toString();
+        assertTrue(reply.startsWith("{error,{db_open,\"IO error: " + db + ": "), reply);
+        assertTrue(table.all().isEmpty(), "nothing opened");
+        table.release(HandleTable.Claim.REWRITE, List.of(db));
+        assertEquals("ok", ((OtpErlangTuple) ops.open(open)).elementAt(0).toString());
     }
 
     @Test
