@@ -105,7 +105,16 @@ final class NativeBackupStop {
         }
     }
 
+    /**
+     * The system property that turns the native route off ({@code -Drocksdb_jnode.native_stop=false}):
+     * it leans on rocksdbjni internals, so an operator can fall back without a new build.
+     */
+    static final String SWITCH = "rocksdb_jnode.native_stop";
+
     private static Function resolve() throws IOException {
+        if ("false".equals(System.getProperty(SWITCH))) {
+            throw new IOException("turned off by -D" + SWITCH + "=false");
+        }
         RocksDB.loadLibrary();
         Path file = loadedLibraryFile();
         NativeLibrary library = NativeLibrary.getInstance(file.toString());
