@@ -97,21 +97,18 @@ final class HandleTable {
      * stays occupied: an open of it waits ({@link #awaitClosed}), a restore or destroy is refused.
      */
     Runnable takeOut(Handle h) {
-        // Announce the closing handle before it leaves the table and mark it closed, so that a
-        // racing lookup says closed_handle, a racing open of its directory waits, and a racing
-        // restore or destroy still finds the directory occupied until the native close is done.
-        if (!live.containsKey(h.ref())) {
-            return null;
-        }
         CountDownLatch done = new CountDownLatch(1);
-        if (closing.putIfAbsent(h, done) != null) {
-            return null;
-        }
-        closed.add(h.ref());
-        if (!live.remove(h.ref(), h)) {
-            closing.remove(h, done);
-            done.countDown();
-            return null;
+        // Under the claims' lock, so that a racing claim finds the handle in the table or
+        // closing, never in neither; closing is announced and the ref marked closed before the
+        // handle leaves the table, so that a racing lookup says closed_handle and a racing open
+        // of its directory waits.
+        synchronized (this) {
+            if (live.get(h.ref()) != h) {
+                return null;
+            }
+            closing.put(h, done);
+            closed.add(h.ref());
+            live.remove(h.ref());
         }
         return () -> {
             try {
