@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangBinary;
@@ -206,12 +207,29 @@ class PathGuardTest {
     void missingRootIsRefusedAtConstruction() {
         assertThrows(IOException.class, () -> new PathGuard(List.of(tmp.resolve("no-such-root"))));
     }
-    /** A dangling symlink has no target to follow yet: the path is taken as written. */
+    /**
+     * A dangling symlink is followed by hand: the path is where its target would be created, so
+     * the roots are checked against that place, not the link's.
+     */
     @Test
-    void aPathThroughADanglingSymlinkIsTakenAsWritten() throws Exception {
-        Path link = Files.createSymbolicLink(root.resolve("dangling"), tmp.resolve("gone"));
-        assertEquals(link.resolve("db"), PathGuard.realize(link.resolve("db")));
-        assertEquals(link.resolve("db"), unconfined().resolve(bin(link.resolve("db")), "path"));
+    void aPathThroughADanglingSymlinkIsTakenWhereItsTargetWouldBe() throws Exception {
+        Path gone = tmp.toRealPath().resolve("gone");
+        Path link = Files.createSymbolicLink(root.resolve("dangling"), gone);
+        assertEquals(gone.resolve("db"), PathGuard.realize(link.resolve("db")));
+        assertEquals(gone.resolve("db"), unconfined().resolve(bin(link.resolve("db")), "path"));
+        Path chained = Files.createSymbolicLink(root.resolve("to_dangling"), link);
+        assertEquals(gone.resolve("db"), PathGuard.realize(chained.resolve("db")), "a chain of links");
+    }
+
+    /** A loop of dangling links is not followed for ever: the path is kept as written. */
+    @Test
+    void aLoopOfSymlinksIsKeptAsWritten() throws Exception {
+        Path a = root.resolve("loop_a");
+        Path b = root.resolve("loop_b");
+        Files.createSymbolicLink(a, b);
+        Files.createSymbolicLink(b, a);
+        Path p = PathGuard.realize(a.resolve("db"));
+        assertTrue(p.endsWith(Path.of("db")), p.toString());
     }
 
     /** realize stops at the first existing prefix; a relative path none of whose prefixes exist is kept. */
