@@ -24,6 +24,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+[ -n "${DEPENDENCY_TEST_KEEP:-}" ] && trap - EXIT
 pass() { checks=$((checks + 1)); echo "dependency: ok: $*"; }
 die() { echo "dependency: FAILED: $*" >&2; exit 1; }
 
@@ -124,8 +125,12 @@ dep_jar="$app/_build/default/lib/rocksdb_jnode/priv/rocksdb-jnode.jar"
 [ -f "$dep_jar" ] || die "no jar in the dependency's priv/ after compile"
 pass "the consumer compiles; the hook built $(du -h "$dep_jar" | cut -f1) into the dependency's priv/"
 [ ! -e "$app/_build/default/lib/rocksdb_compat/pom.xml" ] || die "git_subdir checked out more than the facade"
+# rebar3 3.19 keeps a git_subdir dependency's path inside its checkout (and `rebar3 path` omits
+# it); rebar3 release finds it.
+compat_ebin="$app/_build/default/lib/rocksdb_compat/erlang_client/rocksdb_compat/ebin"
+[ -f "$compat_ebin/rocksdb.beam" ] || die "the facade was not compiled"
 
-out=$(erl -noshell -name "myapp_$$@127.0.0.1" -setcookie "$cookie" -pa _build/default/lib/*/ebin \
+out=$(erl -noshell -name "myapp_$$@127.0.0.1" -setcookie "$cookie" -pa _build/default/lib/*/ebin "$compat_ebin" \
           -eval "R = myapp_check:run(\"$tmp/work1\"), io:format(\"~p~n\", [R]), halt()." 2>&1) ||
   die "the consumer's check: $out"
 grep -q "{restored,\"$dep_jar\"}" <<<"$out" || die "the consumer's check: $out"
