@@ -130,7 +130,7 @@ pass "the consumer compiles; the hook built $(du -h "$dep_jar" | cut -f1) into t
 compat_ebin="$app/_build/default/lib/rocksdb_compat/erlang_client/rocksdb_compat/ebin"
 [ -f "$compat_ebin/rocksdb.beam" ] || die "the facade was not compiled"
 
-out=$(erl -noshell -name "myapp_$$@127.0.0.1" -setcookie "$cookie" -pa _build/default/lib/*/ebin "$compat_ebin" \
+out=$(erl -noshell -name "myapp_$$@127.0.0.1" -setcookie "$cookie" -pa "$app"/_build/default/lib/*/ebin "$compat_ebin" \
           -eval "R = myapp_check:run(\"$tmp/work1\"), io:format(\"~p~n\", [R]), halt()." 2>&1) ||
   die "the consumer's check: $out"
 grep -q "{restored,\"$dep_jar\"}" <<<"$out" || die "the consumer's check: $out"
