@@ -145,7 +145,7 @@ pass "the release carries the jar ($(du -sh "$rel" | cut -f1) release, $(du -h "
 for _ in $(seq 50); do "$rel/bin/myapp" ping >/dev/null 2>&1 && break; sleep 0.2; done
 "$rel/bin/myapp" pid >>"$pids_file"
 out=$("$rel/bin/myapp" eval "myapp_check:run(\"$tmp/work2\")." 2>&1) || die "the release's check: $out"
-grep -q "{restored,\"$rel_jar\"}" <<<"$out" || die "the release's check: $out"
+tr -d ' \n' <<<"$out" | grep -qF "{restored,\"$rel_jar\"}" || die "the release's check: $out"
 pass "the release backs up, restores and reads back"
 "$rel/bin/myapp" stop >/dev/null
 pass "the release stops"
