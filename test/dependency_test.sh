@@ -4,8 +4,8 @@
 #    date; rebuilds when a source is newer; and fails naming Maven, or the JDK, when it is missing;
 # 2. a throwaway rebar3 application depends on a file:// clone of this repository's committed HEAD
 #    with the README's dependency lines (rocksdb_jnode, and the facade by git_subdir), compiles
-#    (which builds the jar into the dependency's priv/), starts a Java node, makes a backup,
-#    restores it and reads it back;
+#    (which builds the jar, with only Linux x86_64 natives, into the dependency's priv/), starts
+#    a Java node, makes a backup, restores it and reads it back;
 # 3. the same from a release of it (`rebar3 release`, `bin/myapp daemon`, `eval`, `stop`).
 # Prints "dependency: N checks passed" last. Cleans up its temp directory and the processes it
 # started, by pid.
@@ -124,6 +124,10 @@ rebar3 compile >"$tmp/compile.log" 2>&1 || { cat "$tmp/compile.log"; die "rebar3
 dep_jar="$app/_build/default/lib/rocksdb_jnode/priv/rocksdb-jnode.jar"
 [ -f "$dep_jar" ] || die "no jar in the dependency's priv/ after compile"
 pass "the consumer compiles; the hook built $(du -h "$dep_jar" | cut -f1) into the dependency's priv/"
+natives=$(jar tf "$dep_jar" | grep -E 'librocksdbjni|jnidispatch' | sort | tr '\n' ' ')
+[ "$natives" = "com/sun/jna/linux-x86-64/libjnidispatch.so librocksdbjni-linux64.so " ] ||
+  die "the jar's natives are not Linux x86_64's only: $natives"
+pass "the jar carries only Linux x86_64 natives: $natives"
 [ ! -e "$app/_build/default/lib/rocksdb_compat/pom.xml" ] || die "git_subdir checked out more than the facade"
 # rebar3 3.19 keeps a git_subdir dependency's path inside its checkout (and `rebar3 path` omits
 # it); rebar3 release finds it.
