@@ -147,11 +147,14 @@ rel_jar=$(ls "$rel"/lib/rocksdb_jnode-*/priv/rocksdb-jnode.jar) || die "no jar i
 pass "the release carries the jar ($(du -sh "$rel" | cut -f1) release, $(du -h "$rel_jar" | cut -f1) jar)"
 "$rel/bin/myapp" daemon
 for _ in $(seq 50); do "$rel/bin/myapp" ping >/dev/null 2>&1 && break; sleep 0.2; done
-"$rel/bin/myapp" pid >>"$pids_file"
+rel_pid=$("$rel/bin/myapp" pid)
+echo "$rel_pid" >>"$pids_file"
 out=$("$rel/bin/myapp" eval "myapp_check:run(\"$tmp/work2\")." 2>&1) || die "the release's check: $out"
 tr -d ' \n' <<<"$out" | grep -qF "{restored,\"$rel_jar\"}" || die "the release's check: $out"
 pass "the release backs up, restores and reads back"
 "$rel/bin/myapp" stop >/dev/null
+for _ in $(seq 50); do kill -0 "$rel_pid" 2>/dev/null || break; sleep 0.2; done
+! kill -0 "$rel_pid" 2>/dev/null || die "the release's node (pid $rel_pid) still runs after stop"
 pass "the release stops"
 
 echo "dependency: $checks checks passed"
