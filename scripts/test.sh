@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Java node's JUnit tests (Maven), the Erlang client's eunit tests, xref and
-# dialyzer, and the common_test suites in test/, each of which starts real Java nodes.
+# dialyzer, the common_test suites in test/, each of which starts real Java nodes, and
+# test/dependency_test.sh (a throwaway rebar3 app and release depending on the committed HEAD).
 # Any failure stops the run with a non-zero exit; a green run ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,9 @@ rebar3 eunit | strip | tee "$out/eunit"
 rebar3 xref | strip
 rebar3 dialyzer | strip
 rebar3 ct | strip | tee "$out/ct"
+bash test/dependency_test.sh | tee "$out/dependency"
 eunit=$(grep -Eo '^[0-9]+ tests, 0 failures' "$out/eunit" | grep -Eo '^[0-9]+' | tail -n 1)
 ct=$(grep -Eo '^All [0-9]+ tests passed' "$out/ct" | grep -Eo '[0-9]+' | tail -n 1)
-echo "JUnit $junit, eunit ${eunit:-0}, common_test ${ct:-0}"
-echo "$((junit + ${eunit:-0} + ${ct:-0})) passed, 0 failed"
+dep=$(grep -Eo '^dependency: [0-9]+ checks passed' "$out/dependency" | grep -Eo '[0-9]+')
+echo "JUnit $junit, eunit ${eunit:-0}, common_test ${ct:-0}, dependency ${dep:-0}"
+echo "$((junit + ${eunit:-0} + ${ct:-0} + ${dep:-0})) passed, 0 failed"
