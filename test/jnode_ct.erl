@@ -9,18 +9,16 @@
 -include_lib("common_test/include/ct.hrl").
 
 %% @doc Makes this node distributed (long names on 127.0.0.1) and starts the client apps.
+%% These suites start their own Java nodes (rocksdb_jnode_node, below) and point `node' at
+%% each in turn, so the application must not start a JVM of its own: until a suite names a
+%% node, `node' names one that does not exist.
 -spec init_dist() -> ok.
 init_dist() ->
-    case is_alive() of
-        true ->
-            ok;
-        false ->
-            _ = os:cmd("epmd -daemon"),
-            Name = list_to_atom("ct_" ++ os:getpid() ++ "_"
-                                ++ integer_to_list(erlang:unique_integer([positive]))
-                                ++ "@127.0.0.1"),
-            {ok, _} = net_kernel:start([Name, longnames]),
-            ok
+    ok = rocksdb_jnode_ct:init_dist(),
+    ok = rocksdb_jnode_config:ensure_loaded(),
+    case application:get_env(rocksdb_jnode, node) of
+        {ok, Node} when Node =/= undefined -> ok;
+        _ -> ok = application:set_env(rocksdb_jnode, node, 'no_jnode_yet@127.0.0.1')
     end,
     {ok, _} = application:ensure_all_started(rocksdb_compat),
     ok.
@@ -34,9 +32,7 @@ start_node(Config) ->
 start_node(Config, Opts) ->
     ok = init_dist(),
     Priv = ?config(priv_dir, Config),
-    Name = maps:get(name, Opts,
-                    list_to_atom("jnode_" ++ integer_to_list(erlang:unique_integer([positive]))
-                                 ++ "_" ++ os:getpid() ++ "@127.0.0.1")),
+    Name = maps:get(name, Opts, rocksdb_jnode_jvm:unique_name("jnode")),
     Log = filename:join(Priv, atom_to_list(Name) ++ ".log"),
     {ok, Info} = rocksdb_jnode_node:start(maps:merge(#{name => Name, log => Log}, Opts)),
     use_node(Info),
