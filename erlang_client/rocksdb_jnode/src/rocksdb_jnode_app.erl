@@ -24,7 +24,12 @@ start(_StartType, _StartArgs) ->
         {undefined, true} ->
             case rocksdb_jnode_jvm:app_settings() of
                 {ok, Settings} ->
-                    rocksdb_jnode_sup:start_link(Settings);
+                    case rocksdb_jnode_sup:start_link(Settings) of
+                        {error, {shutdown, {failed_to_start_child, rocksdb_jnode_jvm, Why}}} ->
+                            {error, Why};
+                        Started ->
+                            Started
+                    end;
                 {error, Reason} = Error ->
                     ?LOG_ERROR(#{what => jvm_not_started, reason => Reason},
                                #{domain => [rocksdb_jnode]}),

@@ -16,6 +16,7 @@
 -module(rocksdb_jnode_jvm).
 -behaviour(gen_server).
 
+-include_lib("kernel/include/file.hrl").
 -include_lib("kernel/include/logger.hrl").
 
 -export([start_link/1, managed_node/0, is_down/1]).
@@ -70,14 +71,15 @@ is_down(Node) ->
     end.
 
 %% @doc The application environment's JVM settings, checked: `java', `jar', `jvm_args',
-%% `node_args' and `start_timeout'. `{error, {bad_option, Key}}' for a value of the wrong type,
+%% `node_args' and `start_timeout'. `{error, {bad_option, Key}}' for a value of the wrong type
+%% (and for a `jar' that is no file, a `java' that is no executable file),
 %% `java_not_found', `{jar_not_found, Tried}'.
 -spec app_settings() -> {ok, settings()} | {error, term()}.
 app_settings() ->
     ok = rocksdb_jnode_config:ensure_loaded(),
     try
-        {ok, #{java => app_opt(java, fun is_string/1, fun find_java/0),
-               jar => app_opt(jar, fun is_string/1, fun find_jar/0),
+        {ok, #{java => app_opt(java, fun is_executable/1, fun find_java/0),
+               jar => app_opt(jar, fun is_file/1, fun find_jar/0),
                jvm_args => app_opt(jvm_args, fun are_strings/1, fun() -> [] end),
                node_args => app_opt(node_args, fun are_strings/1, fun() -> [] end),
                start_timeout => app_opt(start_timeout,
@@ -132,7 +134,8 @@ find_java() ->
 %% @doc The JVM's argument list after the `java' executable, for the node `Node' with the
 %% settings' `jvm_args' and `node_args'. The cookie is not in it: it goes in the environment.
 -spec jvm_command(node(), #{jar := file:filename(), jvm_args := [string()],
-                            node_args := [string()], mailbox := atom()}) -> [string()].
+                            node_args := [string()], mailbox := atom(),
+                            atom() => term()}) -> [string()].
 jvm_command(Node, #{jar := Jar, jvm_args := JvmArgs, node_args := NodeArgs,
                     mailbox := Mailbox}) ->
     JvmArgs ++ ["-jar", Jar, "--name", atom_to_list(Node),
@@ -354,6 +357,17 @@ kill_jvm(#{os_pid := OsPid} = State) ->
 -spec is_string(term()) -> boolean().
 is_string(S) ->
     io_lib:char_list(S) andalso S =/= [].
+
+-spec is_file(term()) -> boolean().
+is_file(S) ->
+    is_string(S) andalso filelib:is_regular(S).
+
+-spec is_executable(term()) -> boolean().
+is_executable(S) ->
+    is_file(S) andalso case file:read_file_info(S) of
+                           {ok, #file_info{mode = Mode}} -> Mode band 8#111 =/= 0;
+                           _ -> false
+                       end.
 
 -spec are_strings(term()) -> boolean().
 are_strings([S | Rest]) -> io_lib:char_list(S) andalso are_strings(Rest);
