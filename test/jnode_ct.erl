@@ -68,9 +68,19 @@ dir(Config, Name) ->
 call(#{node := Node, mailbox := Mailbox}, Request) ->
     gen_server:call({Mailbox, Node}, Request, 30000).
 
+%% @doc Whether the OS process runs: a zombie (exited, not yet reaped, as an orphan is until
+%% the container's init reaps it) counts as gone.
 -spec os_pid_alive(integer()) -> boolean().
 os_pid_alive(OsPid) ->
-    os:cmd("kill -0 " ++ integer_to_list(OsPid) ++ " 2>/dev/null && echo yes") =:= "yes\n".
+    case file:read_file("/proc/" ++ integer_to_list(OsPid) ++ "/stat") of
+        {ok, Stat} ->
+            %% pid (comm) state ...: comm may hold spaces and parentheses.
+            [_, AfterComm] = string:split(Stat, ")", trailing),
+            <<" ", State, _/binary>> = AfterComm,
+            State =/= $Z andalso State =/= $X;
+        {error, _} ->
+            false
+    end.
 
 %% @doc Polls `Fun' every 20 ms until it returns true, for at most `Ms' ms; fails the test
 %% with `What' otherwise.

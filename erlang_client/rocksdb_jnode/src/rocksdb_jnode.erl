@@ -573,13 +573,17 @@ request(Node, Request) ->
         true ->
             case rocksdb_jnode_jvm:is_down(Node) of
                 true -> {error, {nodedown, Node}};
-                false -> seam_error(send(Node, Request))
+                false ->
+                    WasConnected = lists:member(Node, nodes(hidden)),
+                    seam_error(WasConnected, send(Node, Request))
             end
     end.
 
-%% A node registered in epmd that still refused us (most often: a wrong cookie) is not down.
--spec seam_error(term()) -> term().
-seam_error({error, {nodedown, Node}} = Down) ->
+%% A node we could not connect to although it is registered in epmd refused us (most often: a
+%% wrong cookie); it is not down. A connection lost during the call is nodedown: the node may
+%% not have left epmd yet.
+-spec seam_error(boolean(), term()) -> term().
+seam_error(false, {error, {nodedown, Node}} = Down) ->
     case string:split(atom_to_list(Node), "@") of
         [Name, Host] ->
             case catch erl_epmd:port_please(Name, Host, 1000) of
@@ -589,7 +593,7 @@ seam_error({error, {nodedown, Node}} = Down) ->
         _ ->
             Down
     end;
-seam_error(Reply) ->
+seam_error(_WasConnected, Reply) ->
     Reply.
 
 -spec send(node(), tuple() | atom()) -> term().
