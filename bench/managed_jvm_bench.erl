@@ -1,9 +1,13 @@
 %% @doc See bench/managed_jvm.sh.
 -module(managed_jvm_bench).
 -export([run/1]).
+-dialyzer({nowarn_function, run/1}).
 
 -spec run([string()]) -> no_return().
-run([Work, Starts, Workers]) ->
+run(Args) ->
+    try run_(Args) catch C:R:S -> io:format("bench failed: ~p~n", [{C, R, S}]), halt(1) end.
+
+run_([Work, Starts, Workers]) ->
     ok = application:unset_env(rocksdb_jnode, node),
     Times = [start_once() || _ <- lists:seq(1, list_to_integer(Starts))],
     io:format("ensure_all_started -> first served ping, ms: ~w; median ~w~n",
@@ -26,20 +30,25 @@ start_once() ->
 %% served again.
 kill_under_load(Work, N) ->
     Self = self(),
-    Pids = [spawn_link(fun() -> worker(Self, filename:join(Work, "db" ++ integer_to_list(I)))
+    Pids = [spawn(fun() -> worker(Self, filename:join(Work, "db" ++ integer_to_list(I)))
                        end) || I <- lists:seq(1, N)],
-    [receive {ready, P} -> ok end || P <- Pids],
+    [receive {ready, P} -> ok after 60000 -> error(worker_not_ready) end || P <- Pids],
     timer:sleep(1000),
     #{os_pid := OsPid} = gen_server:call(rocksdb_jnode_jvm, info),
     [P ! killed || P <- Pids],
     TKill = erlang:monotonic_time(millisecond),
     _ = os:cmd("kill -9 " ++ integer_to_list(OsPid)),
-    Served = [receive {served_again, P, T} -> T - TKill end || P <- Pids],
+    Served = [receive {served_again, P, T} -> T - TKill after 60000 -> error(not_served_again) end
+              || P <- Pids],
     timer:sleep(1000),
     [P ! {report, Self} || P <- Pids],
     Counts = lists:foldl(fun(_, Acc) ->
                                  receive {counts, C} ->
-                                         maps:fold(fun(K, V, A) -> maps:update_with(K, fun(X) -> X + V end, V, A) end, Acc, C)
+                                         maps:fold(fun(K, V, A) ->
+                                                           maps:update_with(K, fun(X) -> X + V end,
+                                                                            V, A)
+                                                   end, Acc, C)
+                                 after 60000 -> error(no_counts)
                                  end
                          end, #{}, Pids),
     io:format("kill -9 under ~w workers: replies after the kill by kind ~p~n"
@@ -67,7 +76,7 @@ loop(Parent, Path, Db, Phase, Counts) ->
                end,
         C = case Phase of
                 after_kill -> maps:update_with(Kind, fun(X) -> X + 1 end, 1, Counts);
-                before -> Counts
+                _ -> Counts
             end,
         case {Phase, Kind} of
             {after_kill, badarg} ->
