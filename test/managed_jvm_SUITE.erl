@@ -13,14 +13,14 @@
          kill9_restarts/1, cookie_not_on_any_command_line/1, bad_option_fails_start/1,
          not_distributed/1, wrong_cookie_is_connection_refused/1,
          java_lines_become_logger_events/1, halt_leaves_no_orphan/1,
-         kill9_of_beam_leaves_no_orphan/1]).
+         kill9_of_beam_leaves_no_orphan/1, jar_only_where_put/1, ct_helper/1]).
 -export([log/2]).
 
 all() ->
     [starts_and_answers, backup_and_restore, stop_leaves_no_jvm, kill9_restarts,
      cookie_not_on_any_command_line, bad_option_fails_start, not_distributed,
      wrong_cookie_is_connection_refused, java_lines_become_logger_events,
-     halt_leaves_no_orphan, kill9_of_beam_leaves_no_orphan].
+     halt_leaves_no_orphan, kill9_of_beam_leaves_no_orphan, jar_only_where_put, ct_helper].
 
 suite() ->
     [{timetrap, {seconds, 120}}].
@@ -302,3 +302,35 @@ await_port_exit(Port) ->
         {Port, {data, _}} -> await_port_exit(Port)
     after 10000 -> ct:fail(beam_did_not_exit)
     end.
+
+%% The jar: the `jar' setting, else $ROCKSDB_JNODE_JAR, else priv/; nothing else is searched.
+jar_only_where_put(Config) ->
+    Priv = filename:join(code:priv_dir(rocksdb_jnode), "rocksdb-jnode.jar"),
+    Saved = os:getenv("ROCKSDB_JNODE_JAR"),
+    Planted = filename:join(?config(priv_dir, Config), "planted.jar"),
+    ok = file:write_file(Planted, <<"not a jar">>),
+    try
+        true = os:unsetenv("ROCKSDB_JNODE_JAR"),
+        ?assertEqual(Priv, rocksdb_jnode_jvm:find_jar()),
+        true = os:putenv("ROCKSDB_JNODE_JAR", Planted),
+        ?assertEqual(Planted, rocksdb_jnode_jvm:find_jar()),
+        ok = application:set_env(rocksdb_jnode, jar, Priv),
+        ?assertEqual(Priv, rocksdb_jnode_jvm:find_jar())
+    after
+        ok = application:unset_env(rocksdb_jnode, jar),
+        case Saved of
+            false -> os:unsetenv("ROCKSDB_JNODE_JAR");
+            _ -> os:putenv("ROCKSDB_JNODE_JAR", Saved)
+        end
+    end.
+
+%% What README shows a user's suite: a private node in two calls.
+ct_helper(Config) ->
+    Config1 = rocksdb_jnode_ct:init_per_suite(Config),
+    #{node := Node, os_pid := OsPid} = rocksdb_jnode_ct:info(Config1),
+    ?assertEqual(Node, rocksdb_jnode_config:node()),
+    ?assertEqual(pong, rocksdb_jnode:ping()),
+    %% node is set: the application owns no JVM.
+    ?assertEqual(undefined, whereis(rocksdb_jnode_jvm)),
+    ok = rocksdb_jnode_ct:end_per_suite(Config1),
+    ?assertNot(jnode_ct:os_pid_alive(OsPid)).
