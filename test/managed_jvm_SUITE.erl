@@ -13,14 +13,16 @@
          kill9_restarts/1, cookie_not_on_any_command_line/1, bad_option_fails_start/1,
          not_distributed/1, wrong_cookie_is_connection_refused/1,
          java_lines_become_logger_events/1, halt_leaves_no_orphan/1,
-         kill9_of_beam_leaves_no_orphan/1, jar_only_where_put/1, ct_helper/1]).
+         kill9_of_beam_leaves_no_orphan/1, jar_only_where_put/1, ct_helper/1,
+         stop_of_wedged_jvm_kills_it/1]).
 -export([log/2]).
 
 all() ->
     [starts_and_answers, backup_and_restore, stop_leaves_no_jvm, kill9_restarts,
      cookie_not_on_any_command_line, bad_option_fails_start, not_distributed,
      wrong_cookie_is_connection_refused, java_lines_become_logger_events,
-     halt_leaves_no_orphan, kill9_of_beam_leaves_no_orphan, jar_only_where_put, ct_helper].
+     halt_leaves_no_orphan, kill9_of_beam_leaves_no_orphan, jar_only_where_put, ct_helper,
+     stop_of_wedged_jvm_kills_it].
 
 suite() ->
     [{timetrap, {seconds, 120}}].
@@ -89,6 +91,10 @@ stop_leaves_no_jvm(_Config) ->
     ?assertEqual({error, not_started}, rocksdb_jnode:ping()).
 
 kill9_restarts(Config) ->
+    ok = logger:add_handler(?MODULE, ?MODULE, #{config => #{pid => self()}}),
+    try kill9_restarts_(Config) after ok = logger:remove_handler(?MODULE) end.
+
+kill9_restarts_(Config) ->
     {ok, _} = application:ensure_all_started(rocksdb_jnode),
     Node = rocksdb_jnode_config:node(),
     OsPid = jvm_os_pid(),
@@ -104,6 +110,13 @@ kill9_restarts(Config) ->
     ?assertEqual([], Kinds -- [{error, {nodedown, Node}}]),
     ?assertNotEqual(OsPid, jvm_os_pid()),
     ?assertEqual(Node, rocksdb_jnode_config:node()),
+    %% The death was logged with its cause.
+    receive
+        {jvm_log, error, #{what := jvm_exited, os_pid := OsPid, cause := Cause}} ->
+            ?assertEqual({signal, sigkill}, Cause)
+    after 0 ->
+        ct:fail(death_not_logged)
+    end,
     %% The new JVM never saw the old handle.
     ?assertError(badarg, rocksdb_jnode:put(Db, <<"k">>, <<"v">>, [])).
 
@@ -217,6 +230,9 @@ java_lines_become_logger_events(_Config) ->
 log(#{level := Level, msg := {report, Report}, meta := #{domain := [rocksdb_jnode, java]}},
     #{config := #{pid := Pid}}) ->
     Pid ! {java_log, Level, Report};
+log(#{level := Level, msg := {report, Report}, meta := #{domain := [rocksdb_jnode]}},
+    #{config := #{pid := Pid}}) ->
+    Pid ! {jvm_log, Level, Report};
 log(_, _) ->
     ok.
 
@@ -334,3 +350,16 @@ ct_helper(Config) ->
     ?assertEqual(undefined, whereis(rocksdb_jnode_jvm)),
     ok = rocksdb_jnode_ct:end_per_suite(Config1),
     ?assertNot(jnode_ct:os_pid_alive(OsPid)).
+
+%% A JVM that does not answer the stop request (stopped with SIGSTOP) is killed: the
+%% application's stop still ends it, within the 5 s of grace and the kill.
+stop_of_wedged_jvm_kills_it(_Config) ->
+    {ok, _} = application:ensure_all_started(rocksdb_jnode),
+    OsPid = jvm_os_pid(),
+    "" = os:cmd("kill -STOP " ++ integer_to_list(OsPid)),
+    T0 = erlang:monotonic_time(millisecond),
+    ok = application:stop(rocksdb_jnode),
+    Took = erlang:monotonic_time(millisecond) - T0,
+    ct:log("stopped a wedged JVM in ~p ms", [Took]),
+    ?assertNot(jnode_ct:os_pid_alive(OsPid)),
+    ?assert(Took < 11000).

@@ -224,19 +224,26 @@ handle_info({Port, {exit_status, Status}}, #{port := Port} = State) ->
     {noreply, jvm_died(Status, State)};
 handle_info({'EXIT', Port, _}, #{port := Port} = State) ->
     {noreply, State};
+handle_info(check_up, #{port := Port} = State) when is_port(Port) ->
+    case ets:lookup(?TABLE, status) of
+        [{status, starting}] -> {noreply, maybe_up(State)};
+        _ -> {noreply, State}
+    end;
 handle_info(relaunch, State) ->
     true = ets:insert(?TABLE, {status, starting}),
     {noreply, launch(State)};
 handle_info(_Other, State) ->
     {noreply, State}.
 
+%% Graceful within 5 s in all (the request `stop', then the exit), else kill -9.
 -spec terminate(term(), state()) -> ok.
 terminate(_Reason, #{port := undefined}) ->
     ok;
 terminate(_Reason, #{node := Node, mailbox := Mailbox} = State) ->
     true = ets:insert(?TABLE, {status, down}),
+    Deadline = now_ms() + ?STOP_TIMEOUT,
     _ = rocksdb_jnode_call:call({Mailbox, Node}, stop, ?STOP_TIMEOUT),
-    case await_exit(State, ?STOP_TIMEOUT) of
+    case await_exit(State, max(0, Deadline - now_ms())) of
         true -> ok;
         false -> kill_jvm(State)
     end.
@@ -265,11 +272,7 @@ await_ready(#{port := Port} = State, Deadline) ->
         {Port, {data, Data}} ->
             case output(Data, State) of
                 {true, Next} ->
-                    Up = maybe_up(Next),
-                    case ets:lookup(?TABLE, status) of
-                        [{status, up}] -> {ok, Up};
-                        _ -> {error, {not_answering, tail(Up)}, Up}
-                    end;
+                    await_answer(Next, Deadline);
                 {false, Next} ->
                     await_ready(Next, Deadline)
             end;
@@ -277,6 +280,24 @@ await_ready(#{port := Port} = State, Deadline) ->
             {error, {jvm_exited, Status, tail(State)}, State#{port := undefined}}
     after max(0, Deadline - now_ms()) ->
         {error, {start_timeout, tail(State)}, State}
+    end.
+
+%% init/1, after the ready line: pings until the node answers or the deadline passes.
+-spec await_answer(state(), integer()) -> {ok, state()} | {error, term(), state()}.
+await_answer(#{port := Port, node := Node, mailbox := Mailbox} = State, Deadline) ->
+    case rocksdb_jnode_call:call({Mailbox, Node}, ping, max(1, min(2000, Deadline - now_ms()))) of
+        pong ->
+            {ok, maybe_up(State)};
+        _ ->
+            receive
+                {Port, {exit_status, Status}} ->
+                    {error, {jvm_exited, Status, tail(State)}, State#{port := undefined}}
+            after 200 ->
+                case now_ms() < Deadline of
+                    true -> await_answer(State, Deadline);
+                    false -> {error, {not_answering, tail(State)}, State}
+                end
+            end
     end.
 
 %% After the ready line: the node answers ping, so calls may go to it.
@@ -289,6 +310,8 @@ maybe_up(#{node := Node, mailbox := Mailbox} = State) ->
                       #{domain => [rocksdb_jnode]}),
             State;
         _ ->
+            %% Ready but not answering yet: look again soon (init/1 gives up instead).
+            _ = erlang:send_after(200, self(), check_up),
             State
     end.
 
@@ -343,7 +366,7 @@ await_exit(#{port := Port}, Timeout) ->
     end.
 
 -spec kill_jvm(state()) -> ok.
-kill_jvm(#{os_pid := undefined}) ->
+kill_jvm(#{port := undefined}) ->
     ok;
 kill_jvm(#{os_pid := OsPid} = State) ->
     _ = os:cmd("kill -9 " ++ integer_to_list(OsPid)),

@@ -25,8 +25,8 @@ init(JvmSettings) ->
               none ->
                   [];
               _ ->
-                  %% Its terminate/2 waits up to 5 s for a graceful stop, then up to 5 s
-                  %% after kill -9.
+                  %% Its terminate/2 gives a graceful stop 5 s, then waits up to 5 s after
+                  %% kill -9.
                   [#{id => rocksdb_jnode_jvm,
                      start => {rocksdb_jnode_jvm, start_link, [JvmSettings]},
                      restart => permanent,
