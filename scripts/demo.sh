@@ -10,31 +10,20 @@ mode=${1:-example}
 case "$mode" in example|--shell) ;; *) echo "usage: $0 [--shell]" >&2; exit 2;; esac
 bash scripts/build.sh </dev/null
 
-cookie=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
-node="rocksdb_jnode_demo_$$@127.0.0.1"
+# The application owns its Java node: starting rocksdb_compat (and so rocksdb_jnode) starts the
+# JVM under its supervisor, with this node's cookie handed over in the JVM's environment; the
+# JVM stops with the application, or by itself when this Erlang VM dies.
 work=$(mktemp -d /tmp/rocksdb_jnode_demo.XXXXXX)
-log="$work/java_node.log"
-java -jar java_node/target/rocksdb-jnode.jar --name "$node" --cookie "$cookie" >"$log" 2>&1 </dev/null &
-jpid=$!
-trap 'kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null; true' EXIT
-for _ in $(seq 1 300); do
-  grep -q "^rocksdb_jnode ready" "$log" && break
-  kill -0 "$jpid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q "^rocksdb_jnode ready" "$log" || { echo "the Java node did not start:" >&2; cat "$log" >&2; exit 1; }
-head -n 1 "$log"
-
 paths=$(ls -d _build/default/lib/*/ebin | sed 's/^/-pa /' | tr '\n' ' ')
+start='{ok, _} = application:ensure_all_started(rocksdb_compat), io:format("Java node ~s (os pid ~p)~n", [rocksdb_jnode_config:node(), maps:get(os_pid, gen_server:call(rocksdb_jnode_jvm, info))])'
 if [ "$mode" = "--shell" ]; then
-  echo "Connected shell: the drop-in module 'rocksdb' talks to $node. Try the seed example, e.g."
+  echo "Connected shell: the drop-in module 'rocksdb' talks to the application's Java node. Try"
+  echo "the seed example, e.g."
   echo "  {ok, DB} = rocksdb:open(\"/tmp/erocksdb.fold.test\", [{create_if_missing, true}])."
   # shellcheck disable=SC2086
-  erl -name "shell_$$@127.0.0.1" -setcookie "$cookie" $paths \
-      -rocksdb_jnode node "'$node'" -eval 'application:ensure_all_started(rocksdb_compat).'
+  erl -name "shell_$$@127.0.0.1" $paths -eval "$start."
 else
   # shellcheck disable=SC2086
-  erl -noshell -name "demo_$$@127.0.0.1" -setcookie "$cookie" $paths \
-      -rocksdb_jnode node "'$node'" \
-      -eval "ok = rocksdb_seed_example:run(\"$work\"), halt(0)." || { echo "--- Java node log:" >&2; cat "$log" >&2; exit 1; }
+  erl -noshell -name "demo_$$@127.0.0.1" $paths \
+      -eval "$start, ok = rocksdb_seed_example:run(\"$work\"), ok = application:stop(rocksdb_jnode), halt(0)."
 fi

@@ -9,18 +9,16 @@
 -include_lib("common_test/include/ct.hrl").
 
 %% @doc Makes this node distributed (long names on 127.0.0.1) and starts the client apps.
+%% These suites start their own Java nodes (rocksdb_jnode_node, below) and point `node' at
+%% each in turn, so the application must not start a JVM of its own: until a suite names a
+%% node, `node' names one that does not exist.
 -spec init_dist() -> ok.
 init_dist() ->
-    case is_alive() of
-        true ->
-            ok;
-        false ->
-            _ = os:cmd("epmd -daemon"),
-            Name = list_to_atom("ct_" ++ os:getpid() ++ "_"
-                                ++ integer_to_list(erlang:unique_integer([positive]))
-                                ++ "@127.0.0.1"),
-            {ok, _} = net_kernel:start([Name, longnames]),
-            ok
+    ok = rocksdb_jnode_ct:init_dist(),
+    ok = rocksdb_jnode_config:ensure_loaded(),
+    case application:get_env(rocksdb_jnode, node) of
+        {ok, Node} when Node =/= undefined -> ok;
+        _ -> ok = application:set_env(rocksdb_jnode, node, 'no_jnode_yet@127.0.0.1')
     end,
     {ok, _} = application:ensure_all_started(rocksdb_compat),
     ok.
@@ -34,9 +32,7 @@ start_node(Config) ->
 start_node(Config, Opts) ->
     ok = init_dist(),
     Priv = ?config(priv_dir, Config),
-    Name = maps:get(name, Opts,
-                    list_to_atom("jnode_" ++ integer_to_list(erlang:unique_integer([positive]))
-                                 ++ "_" ++ os:getpid() ++ "@127.0.0.1")),
+    Name = maps:get(name, Opts, rocksdb_jnode_jvm:unique_name("jnode")),
     Log = filename:join(Priv, atom_to_list(Name) ++ ".log"),
     {ok, Info} = rocksdb_jnode_node:start(maps:merge(#{name => Name, log => Log}, Opts)),
     use_node(Info),
@@ -72,9 +68,19 @@ dir(Config, Name) ->
 call(#{node := Node, mailbox := Mailbox}, Request) ->
     gen_server:call({Mailbox, Node}, Request, 30000).
 
+%% @doc Whether the OS process runs: a zombie (exited, not yet reaped, as an orphan is until
+%% the container's init reaps it) counts as gone.
 -spec os_pid_alive(integer()) -> boolean().
 os_pid_alive(OsPid) ->
-    os:cmd("kill -0 " ++ integer_to_list(OsPid) ++ " 2>/dev/null && echo yes") =:= "yes\n".
+    case file:read_file("/proc/" ++ integer_to_list(OsPid) ++ "/stat") of
+        {ok, Stat} ->
+            %% pid (comm) state ...: comm may hold spaces and parentheses.
+            [_, AfterComm] = string:split(Stat, ")", trailing),
+            <<" ", State, _/binary>> = AfterComm,
+            State =/= $Z andalso State =/= $X;
+        {error, _} ->
+            false
+    end.
 
 %% @doc Polls `Fun' every 20 ms until it returns true, for at most `Ms' ms; fails the test
 %% with `What' otherwise.

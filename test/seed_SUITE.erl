@@ -10,11 +10,9 @@
 
 all() -> [seed_example_as_written, restore_as_written, shipped_example].
 
-init_per_suite(Config) ->
-    [{jnode, jnode_ct:start_node(Config)} | Config].
-
-end_per_suite(Config) ->
-    jnode_ct:stop_node(?config(jnode, Config)).
+%% As a user's suite would: the helper the application ships (README, "In a common_test suite").
+init_per_suite(Config) -> rocksdb_jnode_ct:init_per_suite(Config).
+end_per_suite(Config) -> rocksdb_jnode_ct:end_per_suite(Config).
 
 %% The first block of the seed, with its `rocksdb:put(...)' placeholders filled in.
 seed_example_as_written(Config) ->

@@ -24,11 +24,16 @@
 %% closed when the shell itself exits. (Only for a shell whose group leader is on this node.)</li>
 %% <li><b>Where requests go.</b> {@link open/2}, {@link destroy/2} and
 %% {@link open_backup_engine/2} go to the node of the application environment `node'
-%% (default `rocksdb_jnode@127.0.0.1'), or to `Node' when the options hold `{node, Node}'
+%% (unset by default: then the Java node the started application owns), or to `Node' when the options hold `{node, Node}'
 %% (stripped before sending). Every other call goes to the node that minted its handle,
 %% `node(Handle)'. A reference made on this Erlang node is never a handle: `badarg'.</li>
 %% <li><b>Transport errors are values.</b> Every call may also return
-%% `{error, {nodedown, Node}}' (the node is down or unreachable), `{error, timeout}' (no reply
+%% `{error, not_distributed}' (this Erlang node is not distributed), `{error, not_started}'
+%% (no `node' set and the application, which would own the node, not started),
+%% `{error, {nodedown, Node}}' (the node is down or unreachable, or it is the application's own
+%% node and its JVM is being restarted), `{error, {connection_refused, Node}}' (a node of that
+%% name is registered in epmd but the connection failed: most often a wrong cookie),
+%% `{error, timeout}' (no reply
 %% within the application's `call_timeout', 30 s by default, or `long_call_timeout' for the
 %% long calls) or `{error, {node_unresponsive, Node}}' (a long call that waits without a bound
 %% gave up because the node stopped answering its heartbeat: `heartbeat_misses' pings in a row,
@@ -118,7 +123,10 @@
 
 %% What any call may return besides its own replies.
 -type node_error() :: timeout
+                    | not_distributed
+                    | not_started
                     | {nodedown, node()}
+                    | {connection_refused, node()}
                     | {node_unresponsive, node()}
                     | {noproc, {atom(), node()}}
                     | {exit, term()}.
@@ -507,7 +515,7 @@ set_heir(Handle, Heir, HeirData) ->
 -spec ping() -> pong | {error, Reason} when
       Reason :: node_error().
 ping() ->
-    ping(rocksdb_jnode_config:env(node)).
+    ping(rocksdb_jnode_config:node()).
 
 %% @doc Whether the Java node `Node' answers on the application's mailbox: `pong' or
 %% `{error, Reason}', within `call_timeout'.
@@ -538,7 +546,9 @@ format_error(_Reason, _StackTrace) ->
 %%%===================================================================
 
 %% open/2 and open_backup_engine/2: the handle is owned by the caller (or its shell).
--spec open_owned(node(), open | open_backup_engine, binary(), list()) -> term().
+-spec open_owned(node() | undefined, open | open_backup_engine, binary(), list()) -> term().
+open_owned(undefined, Operation, AbsPath, Opts) ->
+    request(undefined, {Operation, AbsPath, Opts});
 open_owned(Node, Operation, AbsPath, Opts) ->
     lists:foreach(fun check_heir/1, Opts),
     Owner = owner(),
@@ -553,8 +563,41 @@ open_owned(Node, Operation, AbsPath, Opts) ->
 %% Sends Request to Node's mailbox; a quick call waits call_timeout, a long call
 %% long_call_timeout, with the heartbeat when that is infinity. Which calls are long is
 %% rocksdb_jnode_call:kind/1's table, the node's own (checked against it by wire_table_SUITE).
--spec request(node(), tuple() | atom()) -> term().
+-spec request(node() | undefined, tuple() | atom()) -> term().
 request(Node, Request) ->
+    case is_alive() orelse Node =:= node() of
+        false ->
+            {error, not_distributed};
+        true when Node =:= undefined ->
+            {error, not_started};
+        true ->
+            case rocksdb_jnode_jvm:is_down(Node) of
+                true -> {error, {nodedown, Node}};
+                false ->
+                    WasConnected = lists:member(Node, nodes(hidden)),
+                    seam_error(WasConnected, send(Node, Request))
+            end
+    end.
+
+%% A node we could not connect to although it is registered in epmd refused us (most often: a
+%% wrong cookie); it is not down. A connection lost during the call is nodedown: the node may
+%% not have left epmd yet.
+-spec seam_error(boolean(), term()) -> term().
+seam_error(false, {error, {nodedown, Node}} = Down) ->
+    case string:split(atom_to_list(Node), "@") of
+        [Name, Host] ->
+            case catch erl_epmd:port_please(Name, Host, 1000) of
+                {port, _, _} -> {error, {connection_refused, Node}};
+                _ -> Down
+            end;
+        _ ->
+            Down
+    end;
+seam_error(_WasConnected, Reply) ->
+    Reply.
+
+-spec send(node(), tuple() | atom()) -> term().
+send(Node, Request) ->
     Name = if is_atom(Request) -> Request; true -> element(1, Request) end,
     Kind = rocksdb_jnode_call:kind(Name),
     Dest = rocksdb_jnode_config:dest(Node),
@@ -627,12 +670,12 @@ shell_served_by(GroupLeader) ->
     end.
 
 %% The Java node of the options ({node, Node} or the application's) and the options without it.
--spec target(term()) -> {node(), list()}.
+-spec target(term()) -> {node() | undefined, list()}.
 target(Options) ->
     Opts = options(options, Options),
     Node = case lists:keyfind(node, 1, Opts) of
                {node, N} when is_atom(N) -> N;
-               false -> rocksdb_jnode_config:env(node);
+               false -> rocksdb_jnode_config:node();
                Bad -> badarg({bad_option, Bad})
            end,
     {Node, without(node, Opts)}.

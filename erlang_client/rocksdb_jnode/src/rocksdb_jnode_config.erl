@@ -7,7 +7,7 @@
 %% the first call instead of turning into an odd timeout.
 -module(rocksdb_jnode_config).
 
--export([env/1, dest/1, heartbeat/0, ensure_loaded/0]).
+-export([env/1, node/0, dest/1, heartbeat/0, ensure_loaded/0]).
 
 -type key() :: node | mailbox | call_timeout | long_call_timeout
              | heartbeat_interval | heartbeat_misses | max_value_size.
@@ -23,6 +23,15 @@ env(Key) ->
     case valid(Key, Value) of
         true -> Value;
         false -> erlang:error({badconfig, {Key, Value}})
+    end.
+
+%% @doc The Java node calls go to by default: the environment's `node' when set, else the node
+%% the application owns (`undefined' when it owns none: it is not started).
+-spec node() -> node() | undefined.
+node() ->
+    case env(node) of
+        undefined -> rocksdb_jnode_jvm:managed_node();
+        Node -> Node
     end.
 
 %% @doc Where requests for the Java node `Node' go: its mailbox on that node.
@@ -59,7 +68,7 @@ ensure_loaded() ->
     end.
 
 -spec default(key()) -> term().
-default(node) -> 'rocksdb_jnode@127.0.0.1';
+default(node) -> undefined;
 default(mailbox) -> rocksdb;
 default(call_timeout) -> 30000;
 default(long_call_timeout) -> infinity;

@@ -11,7 +11,9 @@
 %% (Or `application:set_env(rocksdb_jnode, node, Node)' instead of the `{node, Node}' option.)
 %%
 %% This Erlang node must be distributed (`erl -name ...'), so that epmd runs and the Java node
-%% can be reached. The Java process is started by `sh -c "exec java ..."' with its stdout and
+%% can be reached. The cookie reaches the node in its environment (`ROCKSDB_JNODE_COOKIE'),
+%% never on its command line, and the node runs with `--exit-on-stdin-eof', so it ends when
+%% this Erlang VM does. The Java process is started by `sh -c "exec java ..."' with its stdout and
 %% stderr appended to a log file, so its OS pid is that of the port. The port belongs to a small
 %% keeper process, not to the caller: the caller receives no port messages, and the node
 %% survives the process that started it (a common_test `init_per_suite', for instance) until
@@ -37,7 +39,6 @@
 
 -export_type([start_options/0, info/0]).
 
--define(JAR, "rocksdb-jnode.jar").
 -define(START_TIMEOUT, 30000).
 -define(STOP_TIMEOUT, 10000).
 -define(KILL_WAIT, 5000).
@@ -53,11 +54,9 @@
 %% <dt>`cookie'</dt><dd>default `erlang:get_cookie()'; another cookie is also set for that
 %%   node here (`erlang:set_cookie/2').</dd>
 %% <dt>`mailbox'</dt><dd>default the application's `mailbox' (`rocksdb').</dd>
-%% <dt>`jar'</dt><dd>default the environment variable `ROCKSDB_JNODE_JAR' when set, else the
-%%   first that exists of `priv/rocksdb-jnode.jar' of the application,
-%%   `../../java_node/target/rocksdb-jnode.jar' from the application directory, and
-%%   `java_node/target/rocksdb-jnode.jar' under any directory above the application
-%%   directory (a source checkout).</dd>
+%% <dt>`jar'</dt><dd>default the application environment's `jar', else the environment
+%%   variable `ROCKSDB_JNODE_JAR', else `priv/rocksdb-jnode.jar' of the application. No other
+%%   directory is searched.</dd>
 %% <dt>`java'</dt><dd>default `os:find_executable("java")'.</dd>
 %% <dt>`jvm_args'</dt><dd>strings put before `-jar', for instance `["-Xmx256m"]'.</dd>
 %% <dt>`extra_args'</dt><dd>strings put after the node's own arguments, for instance
@@ -139,8 +138,8 @@ settings(Options) ->
                  mailbox => option(mailbox, Options,
                                    fun() -> rocksdb_jnode_config:env(mailbox) end,
                                    fun is_atom/1),
-                 jar => option(jar, Options, fun find_jar/0, fun is_string/1),
-                 java => option(java, Options, fun find_java/0, fun is_string/1),
+                 jar => option(jar, Options, fun rocksdb_jnode_jvm:find_jar/0, fun is_string/1),
+                 java => option(java, Options, fun rocksdb_jnode_jvm:find_java/0, fun is_string/1),
                  jvm_args => option(jvm_args, Options, fun() -> [] end, fun are_strings/1),
                  extra_args => option(extra_args, Options, fun() -> [] end, fun are_strings/1),
                  log => option(log, Options, fun() -> default_log(Name) end, fun is_string/1),
@@ -173,13 +172,13 @@ launch(#{name := Node, cookie := Cookie, mailbox := Mailbox, jar := Jar, java :=
         ok -> ok;
         {error, Posix} -> throw({error, {bad_log, Log, Posix}})
     end,
-    Command = [Java | maps:get(jvm_args, Settings)]
-        ++ ["-jar", Jar, "--name", atom_to_list(Node), "--cookie", atom_to_list(Cookie),
-            "--mailbox", atom_to_list(Mailbox)]
-        ++ maps:get(extra_args, Settings),
+    Command = [Java | rocksdb_jnode_jvm:jvm_command(
+                        Node, #{jar => Jar, jvm_args => maps:get(jvm_args, Settings),
+                                node_args => maps:get(extra_args, Settings),
+                                mailbox => Mailbox})],
     Parent = self(),
     Tag = make_ref(),
-    {Keeper, KeeperRef} = spawn_monitor(fun() -> keeper(Parent, Tag, Command, Log) end),
+    {Keeper, KeeperRef} = spawn_monitor(fun() -> keeper(Parent, Tag, Command, Cookie, Log) end),
     receive
         {Tag, Port, OsPid} ->
             Info = #{node => Node, os_pid => OsPid, port => Port, log => Log,
@@ -192,8 +191,8 @@ launch(#{name := Node, cookie := Cookie, mailbox := Mailbox, jar := Jar, java :=
     end.
 
 %% Owns the port of the OS process and exits with {exit_status, Status} when that ends.
--spec keeper(pid(), reference(), [string()], file:filename()) -> no_return().
-keeper(Parent, Tag, Command, Log) ->
+-spec keeper(pid(), reference(), [string()], atom(), file:filename()) -> no_return().
+keeper(Parent, Tag, Command, Cookie, Log) ->
     Sh = case os:find_executable("sh") of
              false -> "/bin/sh";
              Found -> Found
@@ -202,7 +201,10 @@ keeper(Parent, Tag, Command, Log) ->
     Script = "exec \"$@\" >>\"$ROCKSDB_JNODE_LOG\" 2>&1",
     Port = open_port({spawn_executable, Sh},
                      [{args, ["-c", Script, "rocksdb_jnode" | Command]},
-                      {env, [{"ROCKSDB_JNODE_LOG", Log}]},
+                      %% The cookie in the environment, never in argv: /proc/PID/cmdline is
+                      %% readable by every local user, /proc/PID/environ only by the owner.
+                      {env, [{"ROCKSDB_JNODE_LOG", Log},
+                             {"ROCKSDB_JNODE_COOKIE", atom_to_list(Cookie)}]},
                       exit_status, binary]),
     {os_pid, OsPid} = erlang:port_info(Port, os_pid),
     Parent ! {Tag, Port, OsPid},
@@ -241,9 +243,7 @@ await_ready(#{node := Node, mailbox := Mailbox, log := Log} = Info, Keeper, Keep
 
 -spec default_name() -> node().
 default_name() ->
-    [_, Host] = string:split(atom_to_list(node()), "@"),
-    Unique = integer_to_list(erlang:unique_integer([positive])),
-    list_to_atom("jnode_" ++ os:getpid() ++ "_" ++ Unique ++ "@" ++ Host).
+    rocksdb_jnode_jvm:unique_name("jnode").
 
 -spec default_log(node()) -> file:filename().
 default_log(Node) ->
@@ -254,47 +254,6 @@ default_log(Node) ->
           end,
     [Name | _] = string:split(atom_to_list(Node), "@"),
     filename:join(Dir, "rocksdb_jnode-" ++ Name ++ ".log").
-
--spec find_java() -> file:filename().
-find_java() ->
-    case os:find_executable("java") of
-        false -> throw({error, java_not_found});
-        Java -> Java
-    end.
-
--spec find_jar() -> file:filename().
-find_jar() ->
-    case os:getenv("ROCKSDB_JNODE_JAR") of
-        Set when is_list(Set), Set =/= "" ->
-            Set;
-        _ ->
-            Tried = jar_candidates(),
-            case lists:search(fun filelib:is_regular/1, Tried) of
-                {value, Jar} -> Jar;
-                false -> throw({error, {jar_not_found, Tried}})
-            end
-    end.
-
--spec jar_candidates() -> [file:filename()].
-jar_candidates() ->
-    case code:lib_dir(rocksdb_jnode) of
-        {error, _} ->
-            [];
-        LibDir ->
-            AppDir = filename:absname(LibDir),
-            [filename:join([AppDir, "priv", ?JAR]),
-             filename:join([filename:dirname(filename:dirname(AppDir)), "java_node", "target",
-                            ?JAR])
-             | [filename:join([Dir, "java_node", "target", ?JAR]) || Dir <- ancestors(AppDir)]]
-    end.
-
-%% The directories above Dir, nearest first, up to the root.
--spec ancestors(file:filename()) -> [file:filename()].
-ancestors(Dir) ->
-    case filename:dirname(Dir) of
-        Dir -> [];
-        Parent -> [Parent | ancestors(Parent)]
-    end.
 
 -spec log_tail(file:filename()) -> binary().
 log_tail(Log) ->

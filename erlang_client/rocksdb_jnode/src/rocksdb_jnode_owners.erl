@@ -117,7 +117,7 @@ init([]) ->
 %% separate process so a slow node delays nobody.
 -spec handle_continue(resync, state()) -> {noreply, state()}.
 handle_continue(resync, State) ->
-    Nodes = lists:usort([rocksdb_jnode_config:env(node) | nodes(hidden)]) -- [node()],
+    Nodes = lists:usort([rocksdb_jnode_config:node() | nodes(hidden)]) -- [node(), undefined],
     Connected = [N || N <- Nodes, lists:member(N, nodes(hidden))],
     _ = spawn(fun() -> lists:foreach(fun(N) -> _ = resync(N) end, Connected) end),
     {noreply, State}.

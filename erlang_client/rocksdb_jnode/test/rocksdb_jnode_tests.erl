@@ -16,6 +16,7 @@ api_test_() ->
     {foreach, fun setup/0, fun cleanup/1,
      [fun badarg_before_any_send/1,
       fun well_formed_calls_are_sent/1,
+      fun not_distributed_is_a_value/1,
       fun paths_travel_absolute/1,
       fun node_option_is_stripped/1,
       fun owner_option_is_the_callers/1,
@@ -196,8 +197,32 @@ well_formed_calls_are_sent(_) ->
          fun() -> rocksdb_jnode:create_new_backup(Engine, "relative/db") end,
          fun() -> rocksdb_jnode:verify_backup(Engine, 16#7fffffff) end,
          fun() -> rocksdb_jnode:restore_db_from_latest_backup(Engine, <<"/tmp/db"/utf8>>) end],
-    [?_assertMatch({{value, Nodedown}, [{rocksdb_jnode_call, _, 3}]}, transport_calls(Call))
+    [?_assertMatch({{value, Nodedown}, [{rocksdb_jnode_call, _, 3}]},
+                   transport_calls(distributed(Call)))
      || Call <- Calls].
+
+%% From a node that is not distributed, a call to a Java node is not even tried.
+not_distributed_is_a_value(_) ->
+    Db = rocksdb_jnode_fake:remote_ref(?REMOTE),
+    ok = application:set_env(rocksdb_jnode, node, ?REMOTE),
+    [?_assertEqual({{value, {error, not_distributed}}, []},
+                   transport_calls(fun() -> rocksdb_jnode:get(Db, <<"k">>, []) end)),
+     ?_assertEqual({error, not_distributed}, rocksdb_jnode:ping()),
+     ?_assertEqual({error, not_distributed}, rocksdb_jnode:open("/tmp/db", []))].
+
+%% Fun, run while this node is distributed (and no longer afterwards, if it was not before).
+distributed(Fun) ->
+    fun() ->
+            case is_alive() of
+                true ->
+                    Fun();
+                false ->
+                    _ = os:cmd("epmd -daemon"),
+                    Name = list_to_atom("eunit_" ++ os:getpid() ++ "@127.0.0.1"),
+                    {ok, _} = net_kernel:start([Name, longnames]),
+                    try Fun() after ok = net_kernel:stop() end
+            end
+    end.
 
 paths_travel_absolute(Fixture) ->
     fake(Fixture, fun(_) -> {reply, {error, {error, "fake"}}} end),
@@ -233,7 +258,7 @@ node_option_is_stripped(Fixture) ->
     Q2 = next_request(Fixture),
     R3 = rocksdb_jnode:open_backup_engine("/tmp/b", [{share_table_files, true}, {node, Here}]),
     Q3 = next_request(Fixture),
-    R4 = rocksdb_jnode:open("/tmp/db", []),
+    R4 = (distributed(fun() -> rocksdb_jnode:open("/tmp/db", []) end))(),
     Self = self(),
     [?_assertEqual({error, {db_open, "fake"}}, R1),
      ?_assertEqual({open, <<"/tmp/db">>, [{create_if_missing, true}, {owner, Self}]}, Q1),

@@ -60,6 +60,14 @@ public final class Main implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long handshakeTimeoutMs = NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS;
 
+    @Option(names = "--exit-on-stdin-eof",
+            description = "Stop when stdin reaches its end (the parent that holds the pipe died): a graceful "
+                    + "stop bounded by " + EOF_STOP_BOUND_MS + " ms, then the process halts.")
+    boolean exitOnStdinEof;
+
+    /** How long a stop caused by the end of stdin may take before the process halts. */
+    static final long EOF_STOP_BOUND_MS = 700;
+
     public static void main(String[] args) {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
@@ -119,6 +127,9 @@ public final class Main implements Callable<Integer> {
                 config.listen().getHostAddress(), server.port(),
                 config.listen().isLoopbackAddress() ? "loopback only" : "reachable from other hosts",
                 config.mailbox(), config.roots().isEmpty() ? "none (no confinement)" : config.roots());
+        if (exitOnStdinEof) {
+            StdinWatcher.start(System.in, Main::exitBounded);
+        }
         System.out.println("rocksdb_jnode ready " + server.nodeName());
         System.out.flush();
         // The mailbox thread decodes whole requests: a large stack lets deep terms decode.
@@ -126,6 +137,22 @@ public final class Main implements Callable<Integer> {
         mailbox.start();
         mailbox.join();
         return 0;
+    }
+
+    /** The parent is gone: stop gracefully (the shutdown hook), but halt if that takes too long. */
+    private static void exitBounded() {
+        LOG.warning("stdin closed: the parent process is gone; stopping");
+        Thread guard = new Thread(() -> {
+            try {
+                Thread.sleep(EOF_STOP_BOUND_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(0);
+        }, "rocksdb-stop-guard");
+        guard.setDaemon(true);
+        guard.start();
+        System.exit(0);
     }
 
     NodeConfig config() throws IOException {
