@@ -5,7 +5,8 @@
 # 2. a throwaway rebar3 application depends on a file:// clone of this repository's committed HEAD
 #    with the README's dependency lines (rocksdb_jnode, and the facade by git_subdir), compiles
 #    (which builds the jar, with only Linux x86_64 natives, into the dependency's priv/), starts
-#    a Java node, makes a backup, restores it and reads it back;
+#    with the application's own JVM (ensure_all_started), makes a backup, restores it and reads
+#    it back, and leaves no JVM after halt();
 # 3. the same from a release of it (`rebar3 release`, `bin/myapp daemon`, `eval`, `stop`).
 # Prints "dependency: N checks passed" last. Cleans up its temp directory and the processes it
 # started, by pid.
@@ -88,35 +89,30 @@ cat >"$app/src/myapp_check.erl" <<'EOF'
 -module(myapp_check).
 -export([run/1]).
 
-%% Starts a Java node (jar from this application's priv/), backs a DB up through the `rocksdb'
-%% facade, restores the backup and reads it back, stops the node. Dir must not exist yet.
+%% With the application's own JVM (no `node' set: starting rocksdb_jnode starts it, the jar
+%% from this application's priv/), backs a DB up through the `rocksdb' facade, restores the
+%% backup and reads it back. Dir must not exist yet. Returns the jar and the JVM's node name.
 run(Dir) ->
     ok = file:make_dir(Dir),
     Jar = filename:join(code:priv_dir(rocksdb_jnode), "rocksdb-jnode.jar"),
     true = filelib:is_regular(Jar),
-    {ok, Info} = rocksdb_jnode_node:start(#{log => filename:join(Dir, "jvm.log")}),
-    #{node := Node, os_pid := OsPid} = Info,
-    ok = file:write_file(filename:join(Dir, "jvm.pid"), integer_to_list(OsPid)),
-    try
-        ok = application:set_env(rocksdb_jnode, node, Node),
-        {ok, _} = application:ensure_all_started(rocksdb_compat),
-        [DbDir, BackupDir, Restored] = [filename:join(Dir, D) || D <- ["db", "backup", "restored"]],
-        {ok, Db} = rocksdb:open(DbDir, [{create_if_missing, true}]),
-        ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
-        {ok, Engine} = rocksdb:open_backup_engine(BackupDir),
-        ok = rocksdb:create_new_backup(Engine, Db),
-        {ok, [#{id := 1}]} = rocksdb:get_backup_info(Engine),
-        ok = rocksdb:verify_backup(Engine, 1),
-        ok = rocksdb:close(Db),
-        ok = rocksdb:restore_db_from_backup(Engine, 1, Restored),
-        ok = rocksdb:close_backup_engine(Engine),
-        {ok, Db2} = rocksdb:open(Restored, []),
-        {ok, <<"v">>} = rocksdb:get(Db2, <<"k">>, []),
-        ok = rocksdb:close(Db2),
-        {restored, Jar}
-    after
-        rocksdb_jnode_node:stop(Info)
-    end.
+    {ok, _} = application:ensure_all_started(rocksdb_compat),
+    Node = rocksdb_jnode_jvm:managed_node(),
+    true = is_atom(Node) andalso Node =/= undefined,
+    [DbDir, BackupDir, Restored] = [filename:join(Dir, D) || D <- ["db", "backup", "restored"]],
+    {ok, Db} = rocksdb:open(DbDir, [{create_if_missing, true}]),
+    ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
+    {ok, Engine} = rocksdb:open_backup_engine(BackupDir),
+    ok = rocksdb:create_new_backup(Engine, Db),
+    {ok, [#{id := 1}]} = rocksdb:get_backup_info(Engine),
+    ok = rocksdb:verify_backup(Engine, 1),
+    ok = rocksdb:close(Db),
+    ok = rocksdb:restore_db_from_backup(Engine, 1, Restored),
+    ok = rocksdb:close_backup_engine(Engine),
+    {ok, Db2} = rocksdb:open(Restored, []),
+    {ok, <<"v">>} = rocksdb:get(Db2, <<"k">>, []),
+    ok = rocksdb:close(Db2),
+    {restored, Jar, Node}.
 EOF
 cd "$app"
 unset ROCKSDB_JNODE_JAR
@@ -137,8 +133,13 @@ compat_ebin="$app/_build/default/lib/rocksdb_compat/erlang_client/rocksdb_compat
 out=$(erl -noshell -name "myapp_$$@127.0.0.1" -setcookie "$cookie" -pa "$app"/_build/default/lib/*/ebin "$compat_ebin" \
           -eval "R = myapp_check:run(\"$tmp/work1\"), io:format(\"~p~n\", [R]), halt()." 2>&1) ||
   die "the consumer's check: $out"
-grep -q "{restored,\"$dep_jar\"}" <<<"$out" || die "the consumer's check: $out"
-pass "the consumer backs up, restores and reads back with the jar in its priv/"
+grep -q "{restored,\"$dep_jar\"," <<<"$out" || die "the consumer's check: $out"
+pass "the consumer's own JVM (ensure_all_started) backs up, restores and reads back, jar from its priv/"
+jvm_node=$(grep -o "'[^']*@127.0.0.1'" <<<"$out" | tr -d "'" | tail -n 1)
+[ -n "$jvm_node" ] || die "no JVM node name in: $out"
+for _ in $(seq 50); do pgrep -f -- "--name $jvm_node" >/dev/null || break; sleep 0.1; done
+! pgrep -f -- "--name $jvm_node" >/dev/null || die "the JVM of $jvm_node outlived its BEAM's halt()"
+pass "no JVM left after the consumer's halt()"
 
 ## 3. As a release.
 rebar3 release >"$tmp/release.log" 2>&1 || { cat "$tmp/release.log"; die "rebar3 release"; }
@@ -150,11 +151,15 @@ for _ in $(seq 50); do "$rel/bin/myapp" ping >/dev/null 2>&1 && break; sleep 0.2
 rel_pid=$("$rel/bin/myapp" pid)
 echo "$rel_pid" >>"$pids_file"
 out=$("$rel/bin/myapp" eval "myapp_check:run(\"$tmp/work2\")." 2>&1) || die "the release's check: $out"
-tr -d ' \n' <<<"$out" | grep -qF "{restored,\"$rel_jar\"}" || die "the release's check: $out"
-pass "the release backs up, restores and reads back"
+tr -d ' \n' <<<"$out" | grep -qF "{restored,\"$rel_jar\"," || die "the release's check: $out"
+pass "the release's own JVM backs up, restores and reads back"
+jvm_node=$(grep -o "'[^']*@127.0.0.1'" <<<"$out" | tr -d "'" | tail -n 1)
+jvm_pid=$(pgrep -f -- "--name $jvm_node" | head -n 1) || die "no JVM process for $jvm_node"
+echo "$jvm_pid" >>"$pids_file"
 "$rel/bin/myapp" stop >/dev/null
-for _ in $(seq 50); do kill -0 "$rel_pid" 2>/dev/null || break; sleep 0.2; done
+for _ in $(seq 50); do kill -0 "$rel_pid" 2>/dev/null || kill -0 "$jvm_pid" 2>/dev/null || break; sleep 0.2; done
 ! kill -0 "$rel_pid" 2>/dev/null || die "the release's node (pid $rel_pid) still runs after stop"
-pass "the release stops"
+! kill -0 "$jvm_pid" 2>/dev/null || die "the release's JVM (pid $jvm_pid) still runs after stop"
+pass "the release stops, and its JVM with it"
 
 echo "dependency: $checks checks passed"
