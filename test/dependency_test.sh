@@ -150,7 +150,15 @@ pass "the release carries the jar ($(du -sh "$rel" | cut -f1) release, $(du -h "
 for _ in $(seq 50); do "$rel/bin/myapp" ping >/dev/null 2>&1 && break; sleep 0.2; done
 rel_pid=$("$rel/bin/myapp" pid)
 echo "$rel_pid" >>"$pids_file"
-out=$("$rel/bin/myapp" eval "myapp_check:run(\"$tmp/work2\")." 2>&1) || die "the release's check: $out"
+# The boot starts rocksdb_jnode, whose start waits for its JVM: wait for the boot to end.
+for _ in $(seq 150); do
+  [ "$("$rel/bin/myapp" eval 'lists:keymember(myapp, 1, application:which_applications()).' 2>/dev/null)" = true ] && break
+  sleep 0.2
+done
+rel_log() { tail -n 40 "$rel"/log/erlang.log.* 2>/dev/null; }
+out=$("$rel/bin/myapp" eval "myapp_check:run(\"$tmp/work2\")." 2>&1) ||
+  die "the release's check: $out
+$(rel_log)"
 tr -d ' \n' <<<"$out" | grep -qF "{restored,\"$rel_jar\"," || die "the release's check: $out"
 pass "the release's own JVM backs up, restores and reads back"
 jvm_node=$(grep -o "'[^']*@127.0.0.1'" <<<"$out" | tr -d "'" | tail -n 1)
