@@ -13,9 +13,14 @@ import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpMbox;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -231,5 +236,51 @@ class OwnershipOpsTest {
         assertEquals(1, closes.get());
         assertEquals(badarg(t(a("closed_handle"), mine.ref())), lookupFailure(mine.ref()));
         assertEquals(ghosts, table.lookup(ghosts.ref(), "db"));
+    }
+    /** The log lines {@link OwnershipOps} writes while {@code action} runs. */
+    private static List<String> logged(Executable action) throws Throwable {
+        Logger log = Logger.getLogger(OwnershipOps.class.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(capture);
+        try {
+            action.execute();
+        } finally {
+            log.removeHandler(capture);
+        }
+        return lines;
+    }
+
+    @Test
+    void theLogSaysWhyAnHeirThatCannotBeToldDidNotInherit() throws Throwable {
+        Handle h = open(alice.self(), GHOST, a("heir_data"));
+        List<String> lines = logged(() -> ops.ownerDown(request(alice.self(), "owner_down", alice.self())));
+        assertEquals(List.of("closed db " + h.ref() + ": its owner " + alice.self() + " exited and its heir " + GHOST
+                + " cannot be told: node " + GHOST.node() + " is not connected"), lines);
+    }
+
+    @Test
+    void theLogSaysWhyAHandleWithoutAnHeirWasClosed() throws Throwable {
+        Handle h = open(alice.self(), alice.self(), a("heir_data"));
+        List<String> lines = logged(() -> ops.ownerDown(request(alice.self(), "owner_down", alice.self())));
+        assertEquals(List.of("closed db " + h.ref() + ": its owner " + alice.self() + " exited"), lines);
+    }
+
+    @Test
+    void theLogNamesEachHandleANodesDisconnectionClosed() throws Throwable {
+        Handle h = open(alice.self(), null, null);
+        List<String> lines = logged(() -> ops.nodeDown(nodes.client.node()));
+        assertEquals(List.of("closed db " + h.ref() + ": node " + nodes.client.node() + " disconnected"), lines);
     }
 }
