@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,30 @@ class HandleTableClosingTest {
         table.awaitClosed(DIR, 5_000);
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "waited after the close was done");
         assertEquals(Optional.empty(), table.claim(HandleTable.Claim.REWRITE, List.of(DIR)));
+    }
+
+    /** A wait that began while the close was pending ends when the close is done, not at its timeout. */
+    @Test
+    void aWaitForAPendingCloseEndsWhenTheCloseIsDone() throws Exception {
+        Handle h = table.add(ref -> fake(ref, DIR));
+        Runnable pending = table.takeOut(h);
+        AtomicLong waitedNanos = new AtomicLong(-1);
+        Thread waiter = new Thread(() -> {
+            long t0 = System.nanoTime();
+            table.awaitClosed(DIR, 30_000);
+            waitedNanos.set(System.nanoTime() - t0);
+        }, "await-closed");
+        waiter.setDaemon(true);
+        waiter.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waiter.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(Thread.State.TIMED_WAITING, waiter.getState(), "the waiter never waited");
+        pending.run();
+        waiter.join(10_000);
+        assertTrue(waitedNanos.get() >= 0 && waitedNanos.get() < TimeUnit.SECONDS.toNanos(10),
+                "the waiter was still waiting 10 s after the close (or waited out its timeout)");
     }
 
     @Test

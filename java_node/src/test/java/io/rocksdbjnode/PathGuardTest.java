@@ -221,6 +221,27 @@ class PathGuardTest {
         assertEquals(gone.resolve("db"), PathGuard.realize(chained.resolve("db")), "a chain of links");
     }
 
+    /**
+     * Dangling links are followed by hand as the kernel follows links, 40 at most: a chain of 40
+     * leads to where its last target would be, a chain of 41 stops at its 41st link.
+     */
+    @Test
+    void aChainOfDanglingLinksIsFollowedFortyLinksDeep() throws Exception {
+        Path gone = tmp.resolve("gone");
+        assertEquals(gone.resolve("db"), PathGuard.realize(danglingChain("forty", 40, gone).resolve("db")));
+        Path first = danglingChain("forty_one", 41, gone);
+        assertEquals(root.resolve("forty_one_40").resolve("db"), PathGuard.realize(first.resolve("db")));
+    }
+
+    /** Links {@code name_0 -> name_1 -> ... -> name_(n-1) -> target} in the root; returns the first. */
+    private Path danglingChain(String name, int n, Path target) throws IOException {
+        Path next = target;
+        for (int i = n - 1; i >= 0; i--) {
+            next = Files.createSymbolicLink(root.resolve(name + "_" + i), next);
+        }
+        return next;
+    }
+
     /** A loop of dangling links is not followed for ever: the path is kept as written. */
     @Test
     void aLoopOfSymlinksIsKeptAsWritten() throws Exception {
