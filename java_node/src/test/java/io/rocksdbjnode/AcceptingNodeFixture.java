@@ -45,7 +45,8 @@ final class AcceptingNodeFixture implements AutoCloseable {
         try {
             hello.send(mbox.self(), new OtpErlangAtom("hello"));
             OtpErlangObject got = mbox.receive(10_000);
-            if (got == null || !node.isConnected(peer.node())) {
+            // JInterface registers a connection an instant after its first message may arrive.
+            if (got == null || !node.awaitConnected(peer.node(), 10_000)) {
                 throw new AssertionError(peer.node() + " did not connect");
             }
         } finally {
