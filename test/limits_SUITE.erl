@@ -81,19 +81,29 @@ nproc_limit_refused_not_aborted(Config) ->
     Nobody = string:trim(os:cmd("id -u nobody 2>/dev/null")),
     case {os:cmd("id -u"), Setpriv, Prlimit, Nobody} of
         {"0\n", S, P, N} when S =/= false, P =/= false, N =/= "" ->
-            Dir = jnode_ct:dir(Config, "nobody"),
-            ok = file:make_dir(Dir),
-            ok = file:change_mode(Dir, 8#777),
-            Wrapper = wrapper(Config, "java_as_nobody.sh",
-                              ["exec ", Setpriv, " --reuid=", N, " --regid=", N, " --clear-groups ",
-                               Prlimit, " --nproc=150 ", os:find_executable("java"), " \"$@\""]),
-            Info = jnode_ct:start_node(Config, #{java => Wrapper,
-                                                 extra_args => ["--quick-threads", "2",
-                                                                "--long-threads", "2"]}),
+            %% nobody cannot reach the checkout nor ct's directories (a clone under a mktemp -d
+            %% is 0700): the jar and the data go to a directory of its own under /tmp.
+            Base = "/tmp/rocksdb_jnode_nobody_" ++ os:getpid() ++ "_"
+                ++ integer_to_list(erlang:unique_integer([positive])),
+            ok = file:make_dir(Base),
             try
-                engines_until_refused(Info, filename:join(Dir, "bk"))
+                ok = file:change_mode(Base, 8#777),
+                Jar = filename:join(Base, "rocksdb-jnode.jar"),
+                {ok, _} = file:copy(filename:join(code:priv_dir(rocksdb_jnode), "rocksdb-jnode.jar"), Jar),
+                ok = file:change_mode(Jar, 8#644),
+                Wrapper = wrapper(Config, "java_as_nobody.sh",
+                                  ["exec ", S, " --reuid=", N, " --regid=", N, " --clear-groups ",
+                                   P, " --nproc=150 ", os:find_executable("java"), " \"$@\""]),
+                Info = jnode_ct:start_node(Config, #{java => Wrapper, jar => Jar,
+                                                     extra_args => ["--quick-threads", "2",
+                                                                    "--long-threads", "2"]}),
+                try
+                    engines_until_refused(Info, filename:join(Base, "bk"))
+                after
+                    jnode_ct:stop_node(Info)
+                end
             after
-                jnode_ct:stop_node(Info)
+                file:del_dir_r(Base)
             end;
         _ ->
             {skip, "needs root, setpriv, prlimit and a nobody user"}
