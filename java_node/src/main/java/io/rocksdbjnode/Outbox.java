@@ -79,16 +79,13 @@ final class Outbox {
     Delivery reply(OtpErlangPid to, OtpErlangObject msg) {
         if (!isLocal(to) && !node.isConnected(to.node())) {
             try {
-                node.awaitConnected(to.node(), REGISTRATION_WAIT_MS);
+                node.awaitConnected(to.node(), AcceptOnlyNode.REGISTRATION_WAIT_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         return send(to, msg);
     }
-
-    /** Longest wait for the connection of a caller's node to be registered. */
-    private static final long REGISTRATION_WAIT_MS = 1000;
 
     private boolean isLocal(OtpErlangPid to) {
         return to.node().equals(node.node());

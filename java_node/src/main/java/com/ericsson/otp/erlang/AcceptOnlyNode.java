@@ -66,10 +66,30 @@ public final class AcceptOnlyNode extends OtpNode {
         }
     }
 
+    /**
+     * JInterface's own sends (its {@code net_kernel} mailbox's answer to {@code net_adm:ping},
+     * which the pinging node awaits without a timeout) look their connection up here. The
+     * answer to a new node's first message can be sent an instant before the acceptor registers
+     * the connection it came over, so a missing connection is waited for, briefly; still nothing
+     * is dialed. The node's own sends go through {@link #send} and never wait here.
+     */
     @Override
     OtpCookedConnection getConnection(String node) {
-        return live.get(node);
+        OtpCookedConnection conn = live.get(node);
+        if (conn == null) {
+            try {
+                if (awaitConnected(node, REGISTRATION_WAIT_MS)) {
+                    conn = live.get(node);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return conn;
     }
+
+    /** Longest wait for a connection that is being registered; see {@link #getConnection}. */
+    public static final long REGISTRATION_WAIT_MS = 1000;
 
     @Override
     void addConnection(OtpCookedConnection conn) {
