@@ -21,7 +21,7 @@
 
 -export([start_link/1, managed_node/0, is_down/1]).
 -export([app_settings/0, find_jar/0, find_java/0, jvm_command/2, parse_log_line/1,
-         unique_name/1]).
+         unique_name/1, is_string/1, are_strings/1]).
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2, terminate/2]).
 
 -define(TABLE, ?MODULE).
@@ -377,6 +377,7 @@ kill_jvm(#{os_pid := OsPid} = State) ->
 %%% Checks
 %%%===================================================================
 
+%% @doc A non-empty string (also used by rocksdb_jnode_node's option checks).
 -spec is_string(term()) -> boolean().
 is_string(S) ->
     io_lib:char_list(S) andalso S =/= [].
@@ -392,6 +393,7 @@ is_executable(S) ->
                            _ -> false
                        end.
 
+%% @doc A list of strings (also used by rocksdb_jnode_node's option checks).
 -spec are_strings(term()) -> boolean().
 are_strings([S | Rest]) -> io_lib:char_list(S) andalso are_strings(Rest);
 are_strings([]) -> true;

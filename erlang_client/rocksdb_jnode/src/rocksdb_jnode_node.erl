@@ -138,11 +138,11 @@ settings(Options) ->
                  mailbox => option(mailbox, Options,
                                    fun() -> rocksdb_jnode_config:env(mailbox) end,
                                    fun is_atom/1),
-                 jar => option(jar, Options, fun rocksdb_jnode_jvm:find_jar/0, fun is_string/1),
-                 java => option(java, Options, fun rocksdb_jnode_jvm:find_java/0, fun is_string/1),
-                 jvm_args => option(jvm_args, Options, fun() -> [] end, fun are_strings/1),
-                 extra_args => option(extra_args, Options, fun() -> [] end, fun are_strings/1),
-                 log => option(log, Options, fun() -> default_log(Name) end, fun is_string/1),
+                 jar => option(jar, Options, fun rocksdb_jnode_jvm:find_jar/0, fun rocksdb_jnode_jvm:is_string/1),
+                 java => option(java, Options, fun rocksdb_jnode_jvm:find_java/0, fun rocksdb_jnode_jvm:is_string/1),
+                 jvm_args => option(jvm_args, Options, fun() -> [] end, fun rocksdb_jnode_jvm:are_strings/1),
+                 extra_args => option(extra_args, Options, fun() -> [] end, fun rocksdb_jnode_jvm:are_strings/1),
+                 log => option(log, Options, fun() -> default_log(Name) end, fun rocksdb_jnode_jvm:is_string/1),
                  start_timeout => option(start_timeout, Options, fun() -> ?START_TIMEOUT end,
                                          fun(T) -> is_integer(T) andalso T >= 0 end)},
     case maps:keys(maps:without(maps:keys(Settings), Options)) of
@@ -329,15 +329,6 @@ is_os_process_alive(OsPid) ->
 -spec is_node_name(term()) -> boolean().
 is_node_name(Name) ->
     is_atom(Name) andalso length(string:split(atom_to_list(Name), "@", all)) =:= 2.
-
--spec is_string(term()) -> boolean().
-is_string(S) ->
-    io_lib:char_list(S) andalso S =/= [].
-
--spec are_strings(term()) -> boolean().
-are_strings([S | Rest]) -> io_lib:char_list(S) andalso are_strings(Rest);
-are_strings([]) -> true;
-are_strings(_) -> false.
 
 -spec now_ms() -> integer().
 now_ms() ->
