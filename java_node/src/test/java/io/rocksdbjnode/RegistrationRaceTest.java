@@ -8,6 +8,8 @@ import com.ericsson.otp.erlang.OtpNode;
 import java.net.InetAddress;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,41 +35,43 @@ class RegistrationRaceTest {
         });
     }
 
+    private final String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private BoundTransportFactory transports;
+    private AcceptOnlyNode node;
+    private OtpNode client;
+
+    /** The node, its connections held back until a test calls {@code transports.open()}. */
+    @BeforeEach
+    void start() throws Exception {
+        transports = new BoundTransportFactory(InetAddress.getLoopbackAddress(), NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS);
+        node = slowRegistering("jr" + unique + "@127.0.0.1", transports);
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        node.close();
+    }
+
     @Test
     void aPingArrivingBeforeItsConnectionIsRegisteredIsAnswered() throws Exception {
-        String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        BoundTransportFactory transports = new BoundTransportFactory(InetAddress.getLoopbackAddress(),
-                NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS);
-        AcceptOnlyNode node = slowRegistering("jr" + unique + "@127.0.0.1", transports);
         transports.open();
-        OtpNode client = new OtpNode("jq" + unique + "@127.0.0.1", COOKIE);
-        try {
-            assertTrue(client.ping(node.node(), 10_000), "the first ping of a new node is answered");
-        } finally {
-            client.close();
-            node.close();
-        }
+        client = new OtpNode("jq" + unique + "@127.0.0.1", COOKIE);
+        assertTrue(client.ping(node.node(), 10_000), "the first ping of a new node is answered");
     }
 
     @Test
     void aReplyToANewNodesFirstCallArrives() throws Exception {
-        String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        BoundTransportFactory transports = new BoundTransportFactory(InetAddress.getLoopbackAddress(),
-                NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS);
-        AcceptOnlyNode node = slowRegistering("jr" + unique + "@127.0.0.1", transports);
         OtpMbox server = node.createMbox();
         Outbox outbox = new Outbox(node, server);
         transports.open();
-        OtpNode client = new OtpNode("jq" + unique + "@127.0.0.1", COOKIE);
+        client = new OtpNode("jq" + unique + "@127.0.0.1", COOKIE);
         OtpMbox caller = client.createMbox();
-        try {
-            caller.send(server.self(), NodeFixture.a("hello"));
-            assertTrue(server.receive(10_000) != null, "the first message arrives");
-            outbox.reply(caller.self(), NodeFixture.a("answer"));
-            assertTrue(NodeFixture.a("answer").equals(caller.receive(10_000)), "the reply arrives");
-        } finally {
-            client.close();
-            node.close();
-        }
+        caller.send(server.self(), NodeFixture.a("hello"));
+        assertTrue(server.receive(10_000) != null, "the first message arrives");
+        outbox.reply(caller.self(), NodeFixture.a("answer"));
+        assertTrue(NodeFixture.a("answer").equals(caller.receive(10_000)), "the reply arrives");
     }
 }
