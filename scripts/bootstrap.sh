@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing rocksdb_jnode needs on a Debian machine, and nothing that is
-# already there: Erlang/OTP with jinterface, common_test, eunit, dialyzer and rebar3 from Debian's
-# packages, a JDK and Maven, procps (ps, used by the tests), and the local OTP's OtpErlang.jar in
-# the local Maven repository as org.erlang.otp:jinterface:<its version>. Prints that version on
-# its last line.
+# already there: Erlang/OTP with jinterface, common_test, eunit, dialyzer, PropEr (erlang-proper,
+# and erlang-proper-dev for proper.hrl) and rebar3 from Debian's packages, a JDK and Maven, procps
+# (ps, used by the tests), and the local OTP's OtpErlang.jar in the local Maven repository as
+# org.erlang.otp:jinterface:<its version>. Prints that version on its last line.
 set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in erlang-nox erlang-dev erlang-jinterface erlang-common-test erlang-eunit erlang-dialyzer rebar3 maven openjdk-17-jdk-headless procps; do
+for p in erlang-nox erlang-dev erlang-jinterface erlang-common-test erlang-eunit erlang-dialyzer erlang-proper erlang-proper-dev rebar3 maven openjdk-17-jdk-headless procps; do
   have_pkg "$p" || need+=("$p")
 done
 if [ "${#need[@]}" -gt 0 ]; then

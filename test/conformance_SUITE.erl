@@ -8,6 +8,7 @@
 
 -export([all/0, suite/0, init_per_suite/1, end_per_suite/1]).
 -export([every_export_is_routed/1, client_long_calls_match_the_node/1,
+         client_docs_name_the_long_calls/1,
          bare_tuple_equals_facade_call/1, bad_arguments_agree/1, unknown_arity_lists_accepted/1,
          protocol_doc_names_every_request/1, fuzz_table_is_the_nodes/1]).
 
@@ -15,7 +16,7 @@
 -include_lib("stdlib/include/assert.hrl").
 
 all() ->
-    [every_export_is_routed, client_long_calls_match_the_node,
+    [every_export_is_routed, client_long_calls_match_the_node, client_docs_name_the_long_calls,
      bare_tuple_equals_facade_call, bad_arguments_agree, unknown_arity_lists_accepted,
      protocol_doc_names_every_request, fuzz_table_is_the_nodes].
 
@@ -47,10 +48,89 @@ every_export_is_routed(Config) ->
     ?assertEqual([], Missing),
     ?assertEqual(pong, jnode_ct:call(?config(jnode, Config), ping)).
 
-%% The client waits for a request by heartbeat exactly when the node runs it on its long pool.
+%% The client waits for a request by heartbeat exactly when the node runs it on its long pool:
+%% its table agrees with the node's, and every facade call travels accordingly, seen by tracing
+%% the transport function that sends its request (so a call that chose its own wait, as open,
+%% close and open_backup_engine once did, fails here too).
 client_long_calls_match_the_node(Config) ->
-    Disagree = [{F, A, Pool} || {F, A, Pool} <- routes(Config), rocksdb_jnode_call:kind(F) =/= Pool],
+    Routes = routes(Config),
+    Disagree = [{F, A, Pool} || {F, A, Pool} <- Routes, rocksdb_jnode_call:kind(F) =/= Pool],
+    ?assertEqual([], Disagree),
+    Pools = maps:from_list([{{F, A}, Pool} || {F, A, Pool} <- Routes]),
+    Travelled = [{F, A, Pool, travelled(F, args(Config, F, A))}
+                 || {F, A} <- exports(), Pool <- [maps:get({F, A}, Pools, quick)]],
+    ct:log("~p", [Travelled]),
+    ?assertEqual([], [T || {_, _, Pool, How} = T <- Travelled, How =/= expected_wait(Pool)]).
+
+%% How a quick and a long request must travel, from the application's settings.
+expected_wait(quick) ->
+    {call, rocksdb_jnode_config:env(call_timeout)};
+expected_wait(long) ->
+    case rocksdb_jnode_config:env(long_call_timeout) of
+        infinity -> {long_call, rocksdb_jnode_config:heartbeat()};
+        Timeout -> {call, Timeout}
+    end.
+
+%% The transport function (call/3 or long_call/3) and its last argument (the timeout or the
+%% heartbeat) that sent the request of the facade call F(Args).
+travelled(F, Args) ->
+    Self = self(),
+    Tracer = spawn_link(fun() -> trace_collect([]) end),
+    Patterns = [{rocksdb_jnode_call, T, 3} || T <- [call, long_call]],
+    _ = [erlang:trace_pattern(MFA, true, [local]) || MFA <- Patterns],
+    _ = erlang:trace(Self, true, [call, {tracer, Tracer}]),
+    _ = facade(F, Args),
+    _ = erlang:trace(Self, false, [call]),
+    _ = [erlang:trace_pattern(MFA, false, [local]) || MFA <- Patterns],
+    Ref = erlang:trace_delivered(Self),
+    receive {trace_delivered, Self, Ref} -> ok end,
+    Tracer ! {done, Self},
+    Calls = receive {calls, Tracer, Cs} -> Cs end,
+    %% The first: heartbeat pings come after it; the seed's names send the longer forms.
+    case Calls of
+        [{T, [_Dest, _Request, Wait]} | _] -> {T, Wait};
+        [] -> not_sent
+    end.
+
+trace_collect(Calls) ->
+    receive
+        {trace, _Pid, call, {rocksdb_jnode_call, T, Args}} -> trace_collect([{T, Args} | Calls]);
+        {done, From} -> From ! {calls, self(), lists:reverse(Calls)}
+    end.
+
+%% The doc of each rocksdb_jnode function says "a long call" exactly when the node runs it on
+%% its long pool (a doc that is an @equiv says what the function it names says).
+client_docs_name_the_long_calls(Config) ->
+    Docs = function_docs(rocksdb_jnode),
+    Disagree = [{F, A, Pool} || {F, A, Pool} <- routes(Config),
+                                Doc <- [maps:get({F, A}, Docs, equiv)], Doc =/= equiv,
+                                (string:find(string:lowercase(Doc), "a long call") =/= nomatch) =/= (Pool =:= long)],
     ?assertEqual([], Disagree).
+
+%% #{{Function, Arity} => the text of the comment block above its -spec} from Module's source,
+%% without the blocks that are an @equiv.
+function_docs(Module) ->
+    Source = proplists:get_value(source, Module:module_info(compile)),
+    {ok, Text} = file:read_file(Source),
+    Lines = string:split(unicode:characters_to_list(Text), "\n", all),
+    function_docs(Lines, [], #{}).
+
+function_docs(["-spec " ++ Spec | Rest], Comment, Docs) ->
+    [Name, Args | _] = string:split(Spec, "(", all) ++ [""],
+    Head = hd(string:split(Args, ")")),
+    Arity = case string:trim(Head) of "" -> 0; H -> length(string:split(H, ",", all)) end,
+    Doc = lists:flatten(lists:join(" ", [string:trim(C) || C <- lists:reverse(Comment)])),
+    Docs1 = case string:find(Doc, "@equiv") of
+                nomatch -> Docs#{{list_to_atom(Name), Arity} => Doc};
+                _ -> Docs
+            end,
+    function_docs(Rest, [], Docs1);
+function_docs(["%%" ++ Comment | Rest], Acc, Docs) ->
+    function_docs(Rest, [Comment | Acc], Docs);
+function_docs([_ | Rest], _Acc, Docs) ->
+    function_docs(Rest, [], Docs);
+function_docs([], _Acc, Docs) ->
+    Docs.
 
 %% For every export: the same arguments, sent as a bare tuple and through the facade, give the
 %% same reply (references compared as such: each side gets its own handles).

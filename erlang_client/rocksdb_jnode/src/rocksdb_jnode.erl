@@ -47,11 +47,9 @@
 %% <li><b>Keys and values</b> are binaries. Backup ids and counts are integers in
 %% `0 .. 2^31-1'.</li>
 %% </ul>
-%% The long calls, which wait without a bound by default, are {@link destroy/2},
-%% {@link flush/2}, {@link checkpoint/2},
-%% {@link create_new_backup/3}, {@link verify_backup/3}, {@link delete_backup/2},
-%% {@link purge_old_backup/2}, {@link gc_backup_engine/1}, {@link close_backup_engine/1} and the
-%% restores. The others are quick calls.
+%% A function whose doc says "a long call" waits `long_call_timeout' (without a bound by
+%% default, as long as the node answers its heartbeat): the node runs it on its long pool, where
+%% it may wait on other long work. The others are quick calls and wait `call_timeout'.
 -module(rocksdb_jnode).
 
 %% Databases (the subset of erlang-rocksdb's DB API that the backup API needs).
@@ -71,6 +69,13 @@
 -export([give_away/3, set_heir/3, ping/0, ping/1]).
 %% The shell's text for the badarg errors raised here.
 -export([format_error/2]).
+
+%% The argument checks, and the one way a request travels: each function below reads as its
+%% checks and its request.
+-import(rocksdb_jnode_args, [handle/2, handle_on/3, binary/2, int/2, options/2, path/2,
+                             node_name/1, heir/1, recipient/2, target/1, owned_target/1,
+                             owner/0, within_max_value_size/2]).
+-import(rocksdb_jnode_call, [request/2]).
 
 -type db_handle() :: reference().
 -type backup_engine() :: reference().
@@ -141,9 +146,6 @@
               read_options/0, backup_engine_options/0, backup_options/0, verify_options/0,
               restore_options/0, backup_info/0, node_error/0, path_error/0, restore_error/0]).
 
-%% Ids and counts travel as Java ints.
--define(MAX_INT, 16#7fffffff).
-
 %%%===================================================================
 %%% Databases
 %%%===================================================================
@@ -152,7 +154,7 @@
 %%
 %% The caller owns the handle (see the module doc). The Java node is the application's
 %% `node', or `Node' of a `{node, Node}' option. Known options with a wrong type raise
-%% `badarg'; unknown options are ignored, as by the NIF.
+%% `badarg'; unknown options are ignored, as by the NIF. A long call.
 -spec open(Path, Options) -> {ok, Db} | {error, Reason} when
       Path :: path(),
       Options :: db_options(),
@@ -160,10 +162,12 @@
       Reason :: {db_open, error_text()} | path_error() | node_error().
 open(Path, Options) ->
     AbsPath = path(path, Path),
-    {Node, Opts} = target(Options),
-    open_owned(Node, open, AbsPath, Opts).
+    {Node, Owner, Opts} = owned_target(Options),
+    ok = rocksdb_jnode_owners:opening(Node, Owner),
+    request(Node, {open, AbsPath, Opts}).
 
-%% @doc Closes the database `Db'. `ok'; `badarg' when it is already closed.
+%% @doc Closes the database `Db' (after the requests running on it; a read-write database's
+%% memtables are flushed first). `ok'; `badarg' when it is already closed. A long call.
 -spec close(Db) -> ok | {error, Reason} when
       Db :: db_handle(),
       Reason :: node_error().
@@ -185,10 +189,9 @@ put(Db, Key, Value, WriteOptions) ->
     K = binary(key, Key),
     V = binary(value, Value),
     Opts = options(write_options, WriteOptions),
-    Size = byte_size(K) + byte_size(V),
-    case rocksdb_jnode_config:env(max_value_size) of
-        Max when is_integer(Max), Size > Max -> {error, {too_large, Size, Max}};
-        _ -> request(Node, {put, Db, K, V, Opts})
+    case within_max_value_size(K, V) of
+        ok -> request(Node, {put, Db, K, V, Opts});
+        TooLarge -> TooLarge
     end.
 
 %% @doc Reads the value stored under `Key': `{ok, Value}' or `not_found'. Read options:
@@ -272,7 +275,8 @@ open_backup_engine(Path) ->
 %% The caller owns the engine (see the module doc); routed like {@link open/2}. Options:
 %% `share_table_files', `share_files_with_checksum', `sync', `destroy_old_data',
 %% `backup_log_files' (booleans), `backup_rate_limit', `restore_rate_limit' (bytes per second),
-%% `max_background_operations'; any other option gives `{error, {bad_option, Opt}}'.
+%% `max_background_operations'; any other option gives `{error, {bad_option, Opt}}'. A long
+%% call.
 -spec open_backup_engine(Path, Options) -> {ok, Engine} | {error, Reason} when
       Path :: path(),
       Options :: backup_engine_options(),
@@ -281,8 +285,9 @@ open_backup_engine(Path) ->
               | node_error().
 open_backup_engine(Path, Options) ->
     AbsPath = path(path, Path),
-    {Node, Opts} = target(Options),
-    open_owned(Node, open_backup_engine, AbsPath, Opts).
+    {Node, Owner, Opts} = owned_target(Options),
+    ok = rocksdb_jnode_owners:opening(Node, Owner),
+    request(Node, {open_backup_engine, AbsPath, Opts}).
 
 %% @equiv create_new_backup(Engine, DbOrPath, [])
 -spec create_new_backup(Engine, DbOrPath) -> ok | {error, Reason} when
@@ -339,9 +344,11 @@ verify_backup(Engine, BackupId, Options) ->
     Request = {verify_backup, Engine, int(backup_id, BackupId), options(options, Options)},
     request(Node, Request).
 
-%% @doc Stops a running {@link create_new_backup/3} of `Engine', which then returns
-%% `{error, incomplete}'. One way: the engine makes no more backups; open a new one. `ok' at
-%% once.
+%% @doc Stops the {@link create_new_backup/3} running on `Engine' when the node handles the
+%% request (a backup that starts later is not stopped), which then returns
+%% `{error, incomplete}' and leaves no backup id behind. `Engine' stays usable: unlike
+%% RocksDB's own engine, the node replaces the stopped native engine with a fresh one. `ok' at
+%% once, whether or not a backup was running.
 -spec stop_backup(Engine) -> ok | {error, Reason} when
       Engine :: backup_engine(),
       Reason :: node_error().
@@ -435,7 +442,8 @@ restore_db_from_latest_backup(Engine, DbDir) ->
 restore_db_from_latest_backup(Engine, DbDir, WalDir) ->
     restore_db_from_latest_backup(Engine, DbDir, WalDir, []).
 
-%% @doc Restores the backup with the highest id, as {@link restore_db_from_backup/5}.
+%% @doc Restores the backup with the highest id, as {@link restore_db_from_backup/5}. A long
+%% call.
 -spec restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) -> ok | {error, Reason} when
       Engine :: backup_engine(),
       DbDir :: path(),
@@ -448,7 +456,7 @@ restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
                path(wal_dir, WalDir), options(options, Options)},
     request(Node, Request).
 
-%% @doc The seed document's name of {@link restore_db_from_backup/4}.
+%% @doc The seed document's name of {@link restore_db_from_backup/4}. A long call.
 -spec restore_from_backup(Engine, BackupId, DbDir, WalDir) -> ok | {error, Reason} when
       Engine :: backup_engine(),
       BackupId :: backup_id(),
@@ -458,7 +466,7 @@ restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
 restore_from_backup(Engine, BackupId, DbDir, WalDir) ->
     restore_db_from_backup(Engine, BackupId, DbDir, WalDir).
 
-%% @doc The seed document's name of {@link restore_db_from_latest_backup/3}.
+%% @doc The seed document's name of {@link restore_db_from_latest_backup/3}. A long call.
 -spec restore_from_latest_backup(Engine, DbDir, WalDir) -> ok | {error, Reason} when
       Engine :: backup_engine(),
       DbDir :: path(),
@@ -484,15 +492,10 @@ restore_from_latest_backup(Engine, DbDir, WalDir) ->
 give_away(Handle, Pid, GiftData) ->
     Node = handle(handle, Handle),
     Owner = owner(),
-    if
-        not is_pid(Pid) -> badarg({bad_argument, pid});
-        Pid =:= Owner -> badarg({already_owner, Pid});
-        node(Pid) =:= node() -> is_process_alive(Pid) orelse badarg({dead_process, Pid});
-        true -> true
-    end,
+    NewOwner = recipient(Pid, Owner),
     %% Watched before the request: a give_away that times out here may still succeed there.
-    ok = rocksdb_jnode_owners:watch(Node, Pid),
-    request(Node, {give_away, Handle, Pid, GiftData, [{owner, Owner}]}).
+    ok = rocksdb_jnode_owners:watch(Node, NewOwner),
+    request(Node, {give_away, Handle, NewOwner, GiftData, [{owner, Owner}]}).
 
 %% @doc Sets (or with `none' removes) the heir of `Handle', as the `heir' option of ETS: when
 %% the owner exits, the heir becomes the owner and receives
@@ -505,11 +508,7 @@ give_away(Handle, Pid, GiftData) ->
       Reason :: node_error().
 set_heir(Handle, Heir, HeirData) ->
     Node = handle(handle, Handle),
-    case is_pid(Heir) orelse Heir =:= none of
-        true -> ok;
-        false -> badarg({bad_argument, heir})
-    end,
-    request(Node, {set_heir, Handle, Heir, HeirData, [{owner, owner()}]}).
+    request(Node, {set_heir, Handle, heir(Heir), HeirData, [{owner, owner()}]}).
 
 %% @doc Whether the application's Java node answers: `pong' or `{error, Reason}'.
 -spec ping() -> pong | {error, Reason} when
@@ -522,258 +521,16 @@ ping() ->
 -spec ping(Node) -> pong | {error, Reason} when
       Node :: node(),
       Reason :: node_error().
-ping(Node) when is_atom(Node) ->
-    request(Node, ping);
-ping(_) ->
-    badarg({bad_argument, node}).
+ping(Node) ->
+    request(node_name(Node), ping).
 
 %% @private
-%% @doc The shell's description of a `badarg' raised by this module: its cause.
+%% @doc The shell's description of a `badarg' raised by this module: its cause. (The causes are
+%% {@link rocksdb_jnode_args}'s, whose `format_error/2' the shell calls; this one is kept for
+%% callers of the earlier releases.)
 -spec format_error(Reason, StackTrace) -> ErrorDescription when
       Reason :: term(),
       StackTrace :: [term()],
       ErrorDescription :: #{general => string()}.
-format_error(_Reason, [{_Module, _Function, _Arguments, Info} | _]) ->
-    case proplists:get_value(error_info, Info) of
-        #{cause := Cause} -> #{general => lists:flatten(describe(Cause))};
-        _ -> #{}
-    end;
-format_error(_Reason, _StackTrace) ->
-    #{}.
-
-%%%===================================================================
-%%% Internal functions
-%%%===================================================================
-
-%% open/2 and open_backup_engine/2: the handle is owned by the caller (or its shell).
--spec open_owned(node() | undefined, open | open_backup_engine, binary(), list()) -> term().
-open_owned(undefined, Operation, AbsPath, Opts) ->
-    request(undefined, {Operation, AbsPath, Opts});
-open_owned(Node, Operation, AbsPath, Opts) ->
-    lists:foreach(fun check_heir/1, Opts),
-    Owner = owner(),
-    %% Watched before the request: an open that times out here may still succeed there, and
-    %% its handle must still be closed when the owner exits.
-    ok = rocksdb_jnode_owners:watch(Node, Owner),
-    %% A restarted worker reopening what its crashed predecessor held: let the node hear of
-    %% that exit first, so the open finds the path closed instead of racing its closing.
-    ok = rocksdb_jnode_owners:settle(Node),
-    request(Node, {Operation, AbsPath, without(owner, Opts) ++ [{owner, Owner}]}).
-
-%% Sends Request to Node's mailbox; a quick call waits call_timeout, a long call
-%% long_call_timeout, with the heartbeat when that is infinity. Which calls are long is
-%% rocksdb_jnode_call:kind/1's table, the node's own (checked against it by wire_table_SUITE).
--spec request(node() | undefined, tuple() | atom()) -> term().
-request(Node, Request) ->
-    case is_alive() orelse Node =:= node() of
-        false ->
-            {error, not_distributed};
-        true when Node =:= undefined ->
-            {error, not_started};
-        true ->
-            case rocksdb_jnode_jvm:is_down(Node) of
-                true -> {error, {nodedown, Node}};
-                false ->
-                    WasConnected = lists:member(Node, nodes(hidden)),
-                    seam_error(WasConnected, send(Node, Request))
-            end
-    end.
-
-%% A node we could not connect to although it is registered in epmd refused us (most often: a
-%% wrong cookie); it is not down. A connection lost during the call is nodedown: the node may
-%% not have left epmd yet.
--spec seam_error(boolean(), term()) -> term().
-seam_error(false, {error, {nodedown, Node}} = Down) ->
-    case string:split(atom_to_list(Node), "@") of
-        [Name, Host] ->
-            case catch erl_epmd:port_please(Name, Host, 1000) of
-                {port, _, _} -> {error, {connection_refused, Node}};
-                _ -> Down
-            end;
-        _ ->
-            Down
-    end;
-seam_error(_WasConnected, Reply) ->
-    Reply.
-
--spec send(node(), tuple() | atom()) -> term().
-send(Node, Request) ->
-    Name = if is_atom(Request) -> Request; true -> element(1, Request) end,
-    Kind = rocksdb_jnode_call:kind(Name),
-    Dest = rocksdb_jnode_config:dest(Node),
-    Reply = case Kind of
-                quick ->
-                    rocksdb_jnode_call:call(Dest, Request,
-                                            rocksdb_jnode_config:env(call_timeout));
-                long ->
-                    case rocksdb_jnode_config:env(long_call_timeout) of
-                        infinity ->
-                            rocksdb_jnode_call:long_call(Dest, Request,
-                                                         rocksdb_jnode_config:heartbeat());
-                        Timeout ->
-                            rocksdb_jnode_call:call(Dest, Request, Timeout)
-                    end
-            end,
-    case Reply of
-        {error, {badarg, Detail}} -> badarg({rejected_by_node, Detail});
-        _ -> Reply
-    end.
-
-%% The process that owns what the caller opens: the caller, or the shell process when the
-%% caller is the evaluator of an Erlang shell (see shell:whereis_evaluator/1).
--spec owner() -> pid().
-owner() ->
-    Self = self(),
-    try shell_of(Self) of
-        Shell when is_pid(Shell) -> Shell;
-        undefined -> Self
-    catch
-        _:_ -> Self
-    end.
-
--spec shell_of(pid()) -> pid() | undefined.
-shell_of(Evaluator) ->
-    GroupLeader = group_leader(),
-    Shell = case node(GroupLeader) =:= node() of
-                true -> shell_served_by(GroupLeader);
-                false -> undefined
-            end,
-    case is_pid(Shell) andalso node(Shell) =:= node()
-        andalso process_info(Shell, dictionary) of
-        {dictionary, Dictionary} ->
-            case lists:keyfind(evaluator, 1, Dictionary) of
-                {evaluator, Evaluator} -> Shell;
-                _ -> undefined
-            end;
-        _ ->
-            undefined
-    end.
-
-%% The shell whose I/O the group leader serves: group:interfaces/1 names it under a terminal.
-%% Without one (stdin not a tty, or -oldshell) the group leader is `user', which keeps the
-%% shell in its dictionary the same way but is not a `group' process.
--spec shell_served_by(pid()) -> pid() | undefined.
-shell_served_by(GroupLeader) ->
-    case lists:keyfind(shell, 1, group:interfaces(GroupLeader)) of
-        {shell, Shell} ->
-            Shell;
-        false ->
-            case process_info(GroupLeader, dictionary) of
-                {dictionary, Dictionary} ->
-                    case lists:keyfind(shell, 1, Dictionary) of
-                        {shell, Shell} -> Shell;
-                        false -> undefined
-                    end;
-                undefined ->
-                    undefined
-            end
-    end.
-
-%% The Java node of the options ({node, Node} or the application's) and the options without it.
--spec target(term()) -> {node() | undefined, list()}.
-target(Options) ->
-    Opts = options(options, Options),
-    Node = case lists:keyfind(node, 1, Opts) of
-               {node, N} when is_atom(N) -> N;
-               false -> rocksdb_jnode_config:node();
-               Bad -> badarg({bad_option, Bad})
-           end,
-    {Node, without(node, Opts)}.
-
--spec without(atom(), list()) -> list().
-without(Key, Opts) ->
-    [Opt || Opt <- Opts, not (is_tuple(Opt) andalso tuple_size(Opt) > 0
-                              andalso element(1, Opt) =:= Key)].
-
--spec check_heir(term()) -> ok.
-check_heir({heir, none}) -> ok;
-check_heir({heir, Pid, _Data}) when is_pid(Pid) -> ok;
-check_heir(Opt) when is_tuple(Opt), tuple_size(Opt) > 0, element(1, Opt) =:= heir ->
-    badarg({bad_option, Opt});
-check_heir(_) -> ok.
-
-%% A handle of a Java node; returns that node.
--spec handle(atom(), term()) -> node().
-handle(_Name, Handle) when is_reference(Handle), node(Handle) =/= node() ->
-    node(Handle);
-handle(_Name, Handle) when is_reference(Handle) ->
-    badarg({foreign_handle, Handle});
-handle(Name, _) ->
-    badarg({bad_argument, Name}).
-
-%% A handle of the Java node Node.
--spec handle_on(atom(), term(), node()) -> reference().
-handle_on(Name, Handle, Node) ->
-    case handle(Name, Handle) of
-        Node -> Handle;
-        _ -> badarg({handle_on_other_node, Handle, Node})
-    end.
-
--spec binary(atom(), term()) -> binary().
-binary(_Name, Binary) when is_binary(Binary) -> Binary;
-binary(Name, _) -> badarg({bad_argument, Name}).
-
--spec int(atom(), term()) -> non_neg_integer().
-int(_Name, Int) when is_integer(Int), Int >= 0, Int =< ?MAX_INT -> Int;
-int(Name, _) -> badarg({bad_argument, Name}).
-
-%% An options list: a proper list.
--spec options(atom(), term()) -> list().
-options(Name, Options) ->
-    case is_proper_list(Options) of
-        true -> Options;
-        false -> badarg({bad_argument, Name})
-    end.
-
--spec is_proper_list(term()) -> boolean().
-is_proper_list([_ | Tail]) -> is_proper_list(Tail);
-is_proper_list([]) -> true;
-is_proper_list(_) -> false.
-
-%% A path as the node receives it: absolute, as a UTF-8 binary.
--spec path(atom(), term()) -> binary().
-path(Name, Path) ->
-    Chars = if
-                is_binary(Path) -> unicode:characters_to_list(Path);
-                true -> Path
-            end,
-    case is_path_chars(Chars) of
-        true -> unicode:characters_to_binary(filename:absname(Chars));
-        false -> badarg({bad_path, Name})
-    end.
-
-%% A non-empty flat list of Unicode code points without NUL.
--spec is_path_chars(term()) -> boolean().
-is_path_chars([_ | _] = Chars) -> are_chars(Chars);
-is_path_chars(_) -> false.
-
--spec are_chars(term()) -> boolean().
-are_chars([C | Rest]) when is_integer(C), C > 0, C < 16#D800;
-                           is_integer(C), C > 16#DFFF, C =< 16#10FFFF ->
-    are_chars(Rest);
-are_chars([]) -> true;
-are_chars(_) -> false.
-
--spec badarg(term()) -> no_return().
-badarg(Cause) ->
-    erlang:error(badarg, none, [{error_info, #{module => ?MODULE, cause => Cause}}]).
-
--spec describe(term()) -> io_lib:chars().
-describe({bad_argument, Name}) ->
-    io_lib:format("~p has the wrong type", [Name]);
-describe({bad_path, Name}) ->
-    io_lib:format("~p is not a path (a non-empty string or UTF-8 binary without NUL)", [Name]);
-describe({bad_option, Opt}) ->
-    io_lib:format("bad option ~0p", [Opt]);
-describe({foreign_handle, Ref}) ->
-    io_lib:format("~0p was made on this node; handles are minted by a Java node", [Ref]);
-describe({handle_on_other_node, Ref, Node}) ->
-    io_lib:format("~0p is not a handle of ~0p, the node of the backup engine", [Ref, Node]);
-describe({already_owner, Pid}) ->
-    io_lib:format("~0p owns the handle already", [Pid]);
-describe({dead_process, Pid}) ->
-    io_lib:format("~0p is not alive", [Pid]);
-describe({rejected_by_node, Detail}) ->
-    io_lib:format("the Java node rejected the call: ~0p", [Detail]);
-describe(Cause) ->
-    io_lib:format("~0p", [Cause]).
+format_error(Reason, StackTrace) ->
+    rocksdb_jnode_args:format_error(Reason, StackTrace).

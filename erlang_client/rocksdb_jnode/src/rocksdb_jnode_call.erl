@@ -1,8 +1,13 @@
 %% @private
-%% @doc The transport: one `gen_server' call to the Java node's mailbox, made so that the
-%% caller never receives a stray message.
+%% @doc The transport: a request to a Java node's mailbox, made so that the caller never
+%% receives a stray message, and the one table of which requests are long.
 %%
-%% Why this module exists. `gen_server:call/3' protects its caller from late replies with a
+%% {@link request/2} is what the API calls: it checks that the node can be reached, and waits
+%% for the reply as {@link wait/1} says, which is {@link kind/1}'s table. `conformance_SUITE'
+%% checks that table against the node's own (the request `routes') and that the API's calls
+%% travel the way it says.
+%%
+%% Why {@link call/3} exists. `gen_server:call/3' protects its caller from late replies with a
 %% process alias: the request carries `{self(), [alias | Ref]}' and the alias is dropped when
 %% the call times out. A JInterface node does not know aliases: it sends `{Tag, Reply}' to the
 %% pid. A reply that arrives after the caller gave up would therefore sit in the caller's
@@ -29,24 +34,83 @@
 %% a local name) and `{error, {exit, Reason}}' for anything else.
 -module(rocksdb_jnode_call).
 
--export([call/3, long_call/3, kind/1]).
+-export([request/2, kind/1, wait/1, call/3, long_call/3, stream/4]).
 
 -type dest() :: {Mailbox :: atom(), Node :: node()}.
 -type heartbeat() :: #{interval := pos_integer(), misses := pos_integer()}.
 -type error() :: {error, timeout | {nodedown, node()} | {node_unresponsive, node()}
                          | {noproc, dest()} | {exit, term()}}.
+-type wait() :: {call, timeout()} | {long_call, heartbeat()}.
 
--export_type([dest/0, heartbeat/0, error/0]).
+-export_type([dest/0, heartbeat/0, error/0, wait/0]).
 
-%% The requests the Java node runs on its long pool: they may wait on other long work (a
-%% backup, a restore, closing a handle whose requests are in flight), so the client waits for
-%% them by heartbeat, not by `call_timeout'. The node serves its own table as the request
-%% `routes'; a test checks the two agree.
+%% The one table of which requests are long: those the Java node runs on its long pool. They
+%% may wait on other long work (a backup, a restore, closing a handle whose requests are in
+%% flight), so the client waits for them `long_call_timeout' (by default: as long as the node
+%% answers its heartbeat), not `call_timeout'. The node serves its own table as the request
+%% `routes'; conformance_SUITE checks that the two agree, that the API's calls travel as
+%% wait/1 says, and that the API's docs call exactly these "a long call".
 -define(LONG, [open, close, destroy, flush, checkpoint,
                open_backup_engine, create_new_backup, verify_backup, delete_backup,
                purge_old_backup, gc_backup_engine, close_backup_engine,
                restore_db_from_backup, restore_db_from_latest_backup,
                restore_from_backup, restore_from_latest_backup]).
+
+%% @doc Sends `Request' to the mailbox of the Java node `Node' and waits for the reply as
+%% {@link wait/1} says for its name. A node that cannot be reached is a value:
+%% `{error, not_distributed}' (this node is not distributed), `{error, not_started}' (no node:
+%% `undefined'), `{error, {nodedown, Node}}', `{error, {connection_refused, Node}}' (registered
+%% in epmd, yet the connection failed: most often a wrong cookie). A reply
+%% `{error, {badarg, Detail}}' (the node rejected the arguments) raises `badarg'.
+-spec request(Node, Request) -> Reply | error() | {error, Reason} when
+      Node :: node() | undefined,
+      Request :: tuple() | atom(),
+      Reply :: term(),
+      Reason :: not_distributed | not_started | {connection_refused, node()}.
+request(Node, Request) ->
+    case is_alive() orelse Node =:= node() of
+        false ->
+            {error, not_distributed};
+        true when Node =:= undefined ->
+            {error, not_started};
+        true ->
+            case rocksdb_jnode_jvm:is_down(Node) of
+                true -> {error, {nodedown, Node}};
+                false ->
+                    WasConnected = lists:member(Node, nodes(hidden)),
+                    seam_error(WasConnected, send(Node, Request))
+            end
+    end.
+
+%% A node we could not connect to although it is registered in epmd refused us (most often: a
+%% wrong cookie); it is not down. A connection lost during the call is nodedown: the node may
+%% not have left epmd yet.
+-spec seam_error(boolean(), term()) -> term().
+seam_error(false, {error, {nodedown, Node}} = Down) ->
+    case string:split(atom_to_list(Node), "@") of
+        [Name, Host] ->
+            case catch erl_epmd:port_please(Name, Host, 1000) of
+                {port, _, _} -> {error, {connection_refused, Node}};
+                _ -> Down
+            end;
+        _ ->
+            Down
+    end;
+seam_error(_WasConnected, Reply) ->
+    Reply.
+
+-spec send(node(), tuple() | atom()) -> term().
+send(Node, Request) ->
+    Name = if is_atom(Request) -> Request; true -> element(1, Request) end,
+    Dest = rocksdb_jnode_config:dest(Node),
+    Reply = case wait(Name) of
+                {call, Timeout} -> call(Dest, Request, Timeout);
+                {long_call, Heartbeat} -> long_call(Dest, Request, Heartbeat)
+            end,
+    case Reply of
+        {error, {badarg, Detail}} -> rocksdb_jnode_args:badarg({rejected_by_node, Detail});
+        _ -> Reply
+    end.
 
 %% @doc Whether the node runs the request named `Name' on its long pool or its quick one.
 -spec kind(Name) -> quick | long when
@@ -55,6 +119,23 @@ kind(Name) when is_atom(Name) ->
     case lists:member(Name, ?LONG) of
         true -> long;
         false -> quick
+    end.
+
+%% @doc How {@link request/2} waits for the request named `Name': a quick call with
+%% {@link call/3} and the application's `call_timeout'; a long call with {@link call/3} and
+%% `long_call_timeout', or, when that is `infinity' (the default), with {@link long_call/3} and
+%% the heartbeat.
+-spec wait(Name) -> wait() when
+      Name :: atom().
+wait(Name) ->
+    case kind(Name) of
+        quick ->
+            {call, rocksdb_jnode_config:env(call_timeout)};
+        long ->
+            case rocksdb_jnode_config:env(long_call_timeout) of
+                infinity -> {long_call, rocksdb_jnode_config:heartbeat()};
+                Timeout -> {call, Timeout}
+            end
     end.
 
 %% @doc Calls `Dest' with `Request' and waits at most `Timeout' ms for the reply.
@@ -80,6 +161,30 @@ call(Dest, Request, Timeout) ->
 long_call(Dest, Request, Heartbeat) ->
     {Proxy, MRef} = start_proxy(Dest, Request),
     await_with_heartbeat(Dest, Proxy, MRef, Heartbeat, 0).
+
+%% @doc Designed, not served yet: no Java node answers a streamed request today, so this
+%% returns `{error, not_supported}' and sends nothing.
+%%
+%% The chunked fold and iterator API (issue 7) will call it: `Request' (say
+%% `{fold, Db, ReadOptions}') is answered not by one reply but by chunks, each a list of many
+%% items bounded in bytes, and `Fun' folds over each chunk as it arrives, starting from `Acc0';
+%% `{ok, Acc}' after the last chunk. Nothing of a stream reaches the caller's mailbox: as
+%% {@link call/3}'s reply, the chunks go to a proxy, which passes each to the caller through a
+%% process alias that the caller drops when it gives up. The proxy acknowledges a chunk when
+%% the caller has folded it, so the node sends a bounded number ahead (flow control, and no
+%% huge message on the one connection). The caller waits for each chunk `call_timeout', so a
+%% stream of any length lives as long as its chunks keep coming.
+-spec stream(Node, Request, Fun, Acc0) -> {ok, Acc} | error() | {error, not_supported} when
+      Node :: node(),
+      Request :: tuple(),
+      Fun :: fun((Chunk :: [term()], AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      Acc :: term().
+stream(_Node, _Request, _Fun, _Acc0) ->
+    %% Here will go: request/2's reachability checks, a proxy that sends Request and relays the
+    %% node's chunks to an alias of the caller with acknowledgements, and the caller's loop that
+    %% folds Fun over them, each wait bounded by call_timeout and ended by give_up/4.
+    {error, not_supported}.
 
 -spec await_with_heartbeat(dest(), pid(), reference(), heartbeat(), non_neg_integer()) ->
           term().

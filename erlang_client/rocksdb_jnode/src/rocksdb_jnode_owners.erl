@@ -27,7 +27,7 @@
 
 -include_lib("kernel/include/logger.hrl").
 
--export([start_link/0, watch/2, resync/1, settle/1]).
+-export([start_link/0, watch/2, opening/2, resync/1, settle/1]).
 -export([init/1, handle_continue/2, handle_call/3, handle_cast/2, handle_info/2]).
 
 -define(SERVER, ?MODULE).
@@ -66,6 +66,19 @@ watch(Node, Pid) when is_atom(Node), is_pid(Pid) ->
             ok
     end,
     gen_server:cast(?SERVER, {watch, Node, Pid}).
+
+%% @doc What an open needs before its request: `Owner' watched on `Node' (an open that times
+%% out here may still succeed there, and its handle must still be closed when the owner exits),
+%% then {@link settle/1}, so that a restarted worker reopening what its crashed predecessor held
+%% finds the path closed instead of racing its closing. Nothing without a node.
+-spec opening(Node, Owner) -> ok when
+      Node :: node() | undefined,
+      Owner :: pid().
+opening(undefined, _Owner) ->
+    ok;
+opening(Node, Owner) ->
+    ok = watch(Node, Owner),
+    settle(Node).
 
 %% @doc Watches again every pid of this Erlang node that owns handles on `Node'.
 %%

@@ -178,6 +178,51 @@ proxy_dies_with_its_caller_test() ->
         rocksdb_jnode_fake:stop(Fake)
     end.
 
+%% A quick request waits call_timeout; a long one long_call_timeout, or by heartbeat when that
+%% is infinity (conformance_SUITE checks the table against the node and the API's calls).
+wait_test_() ->
+    {setup,
+     fun() -> Env = application:get_all_env(rocksdb_jnode),
+              ok = application:set_env(rocksdb_jnode, call_timeout, 1234),
+              ok = application:set_env(rocksdb_jnode, heartbeat_interval, 50),
+              ok = application:set_env(rocksdb_jnode, heartbeat_misses, 3),
+              Env
+     end,
+     fun(Env) -> [application:unset_env(rocksdb_jnode, K) || K <- [call_timeout, long_call_timeout,
+                                                                  heartbeat_interval,
+                                                                  heartbeat_misses]],
+                 [application:set_env(rocksdb_jnode, K, V) || {K, V} <- Env]
+     end,
+     fun(_) ->
+             Quick = rocksdb_jnode_call:wait(get),
+             ok = application:set_env(rocksdb_jnode, long_call_timeout, infinity),
+             Heartbeat = rocksdb_jnode_call:wait(open),
+             ok = application:set_env(rocksdb_jnode, long_call_timeout, 99000),
+             Bounded = rocksdb_jnode_call:wait(close_backup_engine),
+             [?_assertEqual({call, 1234}, Quick),
+              ?_assertEqual({long_call, #{interval => 50, misses => 3}}, Heartbeat),
+              ?_assertEqual({call, 99000}, Bounded),
+              ?_assertEqual(quick, rocksdb_jnode_call:kind(stop_backup)),
+              ?_assertEqual(long, rocksdb_jnode_call:kind(open))]
+     end}.
+
+%% Designed, not served: a stream is refused without a message to the node.
+stream_not_supported_test() ->
+    Name = fake_name(),
+    Test = self(),
+    Fake = rocksdb_jnode_fake:start(Name, fun(Request) -> Test ! {got, Name, Request}, noreply end),
+    try
+        ?assertEqual({{error, not_supported}, []},
+                     rocksdb_jnode_fake:in_fresh_process(fun() ->
+                         R = rocksdb_jnode_call:stream(node(), {fold, make_ref(), []},
+                                                       fun(Chunk, Acc) -> Chunk ++ Acc end, []),
+                         {R, mailbox()}
+                     end)),
+        ?assertEqual(nothing, receive {got, Name, Request} -> Request after 100 -> nothing end)
+    after
+        rocksdb_jnode_fake:stop(Fake)
+    end.
+
 %% Handler helper: the request {notify, Pid} asks for a notice to Pid after the late reply.
 notify({notify, Pid}) -> Pid;
 notify(_) -> none.

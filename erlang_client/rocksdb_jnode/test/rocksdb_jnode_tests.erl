@@ -73,13 +73,13 @@ next_request(#{mailbox := Mailbox}) ->
     after 5000 -> no_request
     end.
 
-%% Runs Fun and returns {Result, TransportCalls}: the calls into rocksdb_jnode_call that this
-%% process made meanwhile, seen by call tracing (the lookups in its table of long calls aside).
+%% Runs Fun and returns {Result, TransportCalls}: the calls to a node (rocksdb_jnode_call's
+%% call/3 and long_call/3) that this process made meanwhile, seen by call tracing.
 transport_calls(Fun) ->
     {module, _} = code:ensure_loaded(rocksdb_jnode_call),
     Self = self(),
     Tracer = spawn(fun() -> collect([]) end),
-    _ = erlang:trace_pattern({rocksdb_jnode_call, '_', '_'}, true, [global]),
+    _ = [erlang:trace_pattern({rocksdb_jnode_call, F, 3}, true, [local]) || F <- [call, long_call]],
     _ = erlang:trace(Self, true, [call, {tracer, Tracer}]),
     Result = try Fun() of
                  Value -> {value, Value}
@@ -87,7 +87,7 @@ transport_calls(Fun) ->
                  Class:Reason -> {Class, Reason}
              end,
     _ = erlang:trace(Self, false, [call]),
-    _ = erlang:trace_pattern({rocksdb_jnode_call, '_', '_'}, false, [global]),
+    _ = [erlang:trace_pattern({rocksdb_jnode_call, F, 3}, false, [local]) || F <- [call, long_call]],
     Ref = erlang:trace_delivered(Self),
     receive {trace_delivered, Self, Ref} -> ok end,
     Tracer ! {done, Self},
@@ -96,7 +96,6 @@ transport_calls(Fun) ->
 
 collect(Calls) ->
     receive
-        {trace, _Pid, call, {rocksdb_jnode_call, kind, _}} -> collect(Calls);
         {trace, _Pid, call, {M, F, Args}} -> collect([{M, F, length(Args)} | Calls]);
         {done, From} -> From ! {calls, self(), lists:reverse(Calls)}
     end.
