@@ -13,6 +13,14 @@
 -module(rocksdb).
 
 -export([open/2, close/1, put/4, get/3, delete/3, destroy/2, count/1, flush/2, checkpoint/2]).
+%% Column families and the writes beyond put and delete (issue 7, docs/DATA_API.md).
+-export([]).
+%% Batches, kept in the client (issue 7, docs/DATA_API.md).
+-export([]).
+%% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
+-export([]).
+%% Maintenance and transactions (issue 7, docs/DATA_API.md).
+-export([]).
 -export([open_backup_engine/1, open_backup_engine/2,
          create_new_backup/2, create_new_backup/3,
          get_backup_info/1,
@@ -321,3 +329,23 @@ ping() ->
       Reason :: rocksdb_jnode:node_error().
 ping(Node) ->
     rocksdb_jnode:ping(Node).
+
+%%%===================================================================
+%%% Column families and writes
+%%%===================================================================
+%% Column families and the writes beyond put and delete: see docs/DATA_API.md.
+
+%%%===================================================================
+%%% Batches
+%%%===================================================================
+%% Batches, kept in the client: see docs/DATA_API.md.
+
+%%%===================================================================
+%%% Reads
+%%%===================================================================
+%% Reads: iterators, folds, snapshots, properties: see docs/DATA_API.md.
+
+%%%===================================================================
+%%% Maintenance and transactions
+%%%===================================================================
+%% Maintenance and transactions: see docs/DATA_API.md.

@@ -54,6 +54,14 @@
 
 %% Databases (the subset of erlang-rocksdb's DB API that the backup API needs).
 -export([open/2, close/1, put/4, get/3, delete/3, destroy/2, count/1, flush/2, checkpoint/2]).
+%% Column families and the writes beyond put and delete (issue 7, docs/DATA_API.md).
+-export([]).
+%% Batches, kept in the client (issue 7, docs/DATA_API.md).
+-export([]).
+%% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
+-export([]).
+%% Maintenance and transactions (issue 7, docs/DATA_API.md).
+-export([]).
 %% Backups.
 -export([open_backup_engine/1, open_backup_engine/2,
          create_new_backup/2, create_new_backup/3,
@@ -256,6 +264,26 @@ flush(Db, FlushOptions) ->
 checkpoint(Db, ToPath) ->
     Node = handle(db, Db),
     request(Node, {checkpoint, Db, path(to_path, ToPath)}).
+
+%%%===================================================================
+%%% Column families and writes
+%%%===================================================================
+%% Column families and the writes beyond put and delete: see docs/DATA_API.md.
+
+%%%===================================================================
+%%% Batches
+%%%===================================================================
+%% Batches, kept in the client: see docs/DATA_API.md.
+
+%%%===================================================================
+%%% Reads
+%%%===================================================================
+%% Reads: iterators, folds, snapshots, properties: see docs/DATA_API.md.
+
+%%%===================================================================
+%%% Maintenance and transactions
+%%%===================================================================
+%% Maintenance and transactions: see docs/DATA_API.md.
 
 %%%===================================================================
 %%% Backups
