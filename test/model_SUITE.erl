@@ -3,8 +3,8 @@
 %% checked against the model after every step, failures shrunk to a minimal sequence.
 %%
 %% Environment: `PROPER_NUMTESTS' (sequences, default 200), `PROPER_MAX_SIZE' (the size
-%% PropEr grows sequences to, default 30), `PROPER_GROUPS' (comma-separated command groups,
-%% default rocksdb_model:groups()), `PROPER_REPLAY=File' (re-run a counterexample a failed run
+%% PropEr grows sequences to, default 50: about 14 commands a sequence on average, at most
+%% 50), `PROPER_GROUPS' (comma-separated command groups, default rocksdb_model:groups()), `PROPER_REPLAY=File' (re-run a counterexample a failed run
 %% saved, instead of generating).
 -module(model_SUITE).
 
@@ -42,7 +42,7 @@ model(Config) ->
     Priv = ?config(priv_dir, Config),
     Groups = groups(),
     Prop = rocksdb_model:prop_model(Groups, Priv),
-    Opts = [{to_file, user}, {numtests, numtests()}, {max_size, env_int("PROPER_MAX_SIZE", 30)}],
+    Opts = [{to_file, user}, {numtests, numtests()}, {max_size, env_int("PROPER_MAX_SIZE", 50)}],
     ct:pal("model: groups ~p, ~p", [Groups, Opts]),
     T0 = erlang:monotonic_time(millisecond),
     Passed = case os:getenv("PROPER_REPLAY") of
@@ -57,7 +57,8 @@ model(Config) ->
             CE = proper:counterexample(),
             Saved = filename:join(Priv, "counterexample.term"),
             ok = file:write_file(Saved, io_lib:format("~p.~n", [CE])),
-            ct:pal("model: counterexample saved in ~ts; replay with PROPER_REPLAY=~ts", [Saved, Saved]),
+            ct:pal("model: counterexample saved in ~ts; replay with PROPER_REPLAY=~ts",
+                   [Saved, Saved]),
             ct:fail({model_failed, CE})
     end.
 

@@ -197,7 +197,7 @@ create_column_family(Name, CfName) ->
                   rocksdb:create_column_family(live({db, Name}), CfName, [])).
 
 drop_column_family(Name, CfName) ->
-    Reply = rocksdb:drop_column_family(live({cf, Name, CfName})),
+    Reply = rocksdb:drop_column_family(live({db, Name}), live({cf, Name, CfName})),
     retire({cf, Name, CfName}),
     Reply.
 
