@@ -4,8 +4,8 @@
 %%
 %% Environment: `PROPER_NUMTESTS' (sequences, default 200), `PROPER_MAX_SIZE' (the size
 %% PropEr grows sequences to, default 50: about 14 commands a sequence on average, at most
-%% 50), `PROPER_GROUPS' (comma-separated command groups, default rocksdb_model:groups()), `PROPER_REPLAY=File' (re-run a counterexample a failed run
-%% saved, instead of generating).
+%% 50), `PROPER_GROUPS' (comma-separated command groups, default rocksdb_model:groups()),
+%% `PROPER_REPLAY=File' (re-run a counterexample a failed run saved, instead of generating).
 -module(model_SUITE).
 
 -export([all/0, suite/0, init_per_suite/1, end_per_suite/1,
