@@ -82,8 +82,8 @@ prop_model(Groups, Priv) ->
                     end,
                 ?WHENFAIL(io:format(user, "~nFailing sequence (~p commands):~n~ts~n"
                                     "Result: ~p~nModel state before the failing step:~n~p~n",
-                                    [length(Cmds), format_history(Cmds, History), Result,
-                                     State]),
+                                    [length(Cmds) - 1, format_history(Cmds, History),
+                                     Result, State]),
                           measure("commands per sequence", length(Cmds),
                                   aggregate(proper_statem:command_names(Cmds),
                                             Result =:= ok)))
@@ -93,13 +93,15 @@ prop_model(Groups, Priv) ->
 format_history(Cmds, History) ->
     Calls = [{Var, M, F, A} || {set, Var, {call, M, F, A}} <- Cmds],
     Replies = [R || {_, R} <- History] ++ lists:duplicate(length(Calls), not_run),
-    lists:flatten([io_lib:format("  ~p:~p(~ts) -> ~p~n",
-                                 [M, F, args(A), R])
+    lists:flatten([io_lib:format("  ~p:~p(~ts) -> ~ts~n", [M, F, args(A), one_line(R)])
                    || {{_, M, F, A}, R} <- lists:zip(Calls, lists:sublist(Replies,
                                                                            length(Calls)))]).
 
 args(A) ->
-    string:join([io_lib:format("~p", [X]) || X <- A], ", ").
+    lists:join(", ", [one_line(X) || X <- A]).
+
+one_line(Term) ->
+    io_lib:print(Term, 1, 100000, -1).
 
 %%%===================================================================
 %%% proper_statem callbacks
@@ -138,8 +140,8 @@ group(backup, #st{engine = open} = S) ->
      {4, {call, ?OPS, create_new_backup, [db_name(), path, backup_opts()]}},
      {2, {call, ?OPS, get_backup_info, []}},
      {2, {call, ?OPS, verify_backup, [backup_id(S), verify_opts()]}},
-     {1, {call, ?OPS, delete_backup, [backup_id(S)]}},
-     {1, {call, ?OPS, purge_old_backup, [range(0, 3)]}},
+     {2, {call, ?OPS, delete_backup, [backup_id(S)]}},
+     {2, {call, ?OPS, purge_old_backup, [range(0, 3)]}},
      {1, {call, ?OPS, stop_backup, []}},
      {1, {call, ?OPS, gc_backup_engine, []}},
      {3, {call, ?OPS, restore, [restore_which(S), restore_target(), range(1, 4)]}}]
@@ -367,13 +369,15 @@ postcondition(_S, {call, _, count, [_]}, R) ->
     is_integer(R) andalso R >= 0;
 postcondition(_S, {call, _, get_closed, [_, _]}, R) ->
     R =:= {raised, badarg};
-postcondition(_S, {call, _, open_backup_engine, []}, R) ->
-    match(R, {ok, ref});
-postcondition(S, {call, _, create_new_backup, [N, _, _]}, R) ->
+%% The calls that change the backups reply `{Reply, Ids}' (rocksdb_model_ops:with_ids/1): Ids
+%% are checked against the model after the call.
+postcondition(S, {call, _, open_backup_engine, []} = C, {R, Ids}) ->
+    match(R, {ok, ref}) andalso ids_after(S, C, Ids);
+postcondition(S, {call, _, create_new_backup, [N, _, _]} = C, {R, Ids}) ->
     case (db(N, S))#db.status of
         absent -> match(R, {error, {error, text}});
         _ -> R =:= ok
-    end;
+    end andalso ids_after(S, C, Ids);
 postcondition(S, {call, _, get_backup_info, []}, R) ->
     case R of
         {ok, Infos} when is_list(Infos) ->
@@ -388,13 +392,13 @@ postcondition(S, {call, _, verify_backup, [Id, _]}, R) ->
         true -> R =:= ok;
         false -> R =:= {error, {error, "NotFound: "}}
     end;
-postcondition(S, {call, _, delete_backup, [Id]}, R) ->
+postcondition(S, {call, _, delete_backup, [Id]} = C, {R, Ids}) ->
     case maps:is_key(Id, S#st.backups) of
         true -> R =:= ok;
         false -> R =:= {error, {error, "NotFound: Backup not found"}}
-    end;
-postcondition(_S, {call, _, purge_old_backup, [_]}, R) ->
-    R =:= ok;
+    end andalso ids_after(S, C, Ids);
+postcondition(S, {call, _, purge_old_backup, [_]} = C, {R, Ids}) ->
+    R =:= ok andalso ids_after(S, C, Ids);
 postcondition(S, {call, _, restore, [Which, Target, _]}, R) ->
     InUse = Target =/= fresh andalso is_open(Target, S),
     case {InUse, restore_source(Which, S)} of
@@ -433,11 +437,17 @@ postcondition(S, {call, _, iterator_move, [It, Action]}, R) ->
 postcondition(S, {call, _, fold, [N]}, R) ->
     lists:reverse(R) =:= lists:sort(maps:to_list(default_data(N, S)));
 postcondition(S, {call, _, fold_keys, [N]}, R) ->
-    lists:reverse(R) =:= lists:sort(maps:keys(default_data(N, S))).
+    lists:reverse(R) =:= lists:sort(maps:keys(default_data(N, S)));
+%% A reply of another shape than the clauses above expect.
+postcondition(_S, _Call, _R) ->
+    false.
 
 %%%===================================================================
 %%% Model helpers
 %%%===================================================================
+
+ids_after(S, Call, Ids) ->
+    Ids =:= lists:sort(maps:keys((next_state(S, Ids, Call))#st.backups)).
 
 %% What an open of DB `D' gives: `ok', or `db_open' (an error) when the path holds no DB and
 %% create_if_missing is false, when the DB is already open (RocksDB's lock), or when it has

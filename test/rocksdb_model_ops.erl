@@ -109,8 +109,22 @@ get_closed(Name, K) ->
 %%% Part 1: backups (one engine directory, `backups', per sequence)
 %%%===================================================================
 
+%% The calls that change which backups exist (open, create, delete, purge) return
+%% `{Reply, Ids}': their reply and the ids get_backup_info/1 lists right after (`none' when the
+%% engine did not open), so that a wrong change shows at the step that made it.
 open_backup_engine() ->
-    register_open(engine, rocksdb:open_backup_engine(path(backups))).
+    with_ids(register_open(engine, rocksdb:open_backup_engine(path(backups)))).
+
+with_ids(Reply) ->
+    case get_map(live) of
+        #{engine := E} ->
+            {Reply, case rocksdb:get_backup_info(E) of
+                        {ok, Infos} -> [maps:get(id, I, no_id) || I <- Infos];
+                        Other -> Other
+                    end};
+        _ ->
+            {Reply, none}
+    end.
 
 close_backup_engine() ->
     Reply = rocksdb:close_backup_engine(live(engine)),
@@ -119,14 +133,14 @@ close_backup_engine() ->
 
 %% @doc A backup of DB `Name', by its handle or by its path.
 create_new_backup(Name, handle, Opts) ->
-    rocksdb:create_new_backup(live(engine), live({db, Name}), Opts);
+    with_ids(rocksdb:create_new_backup(live(engine), live({db, Name}), Opts));
 create_new_backup(Name, path, Opts) ->
-    rocksdb:create_new_backup(live(engine), path(Name), Opts).
+    with_ids(rocksdb:create_new_backup(live(engine), path(Name), Opts)).
 
 get_backup_info() -> rocksdb:get_backup_info(live(engine)).
 verify_backup(Id, Opts) -> rocksdb:verify_backup(live(engine), Id, Opts).
-delete_backup(Id) -> rocksdb:delete_backup(live(engine), Id).
-purge_old_backup(N) -> rocksdb:purge_old_backup(live(engine), N).
+delete_backup(Id) -> with_ids(rocksdb:delete_backup(live(engine), Id)).
+purge_old_backup(N) -> with_ids(rocksdb:purge_old_backup(live(engine), N)).
 stop_backup() -> rocksdb:stop_backup(live(engine)).
 gc_backup_engine() -> rocksdb:gc_backup_engine(live(engine)).
 
