@@ -11,7 +11,7 @@
 %%
 %% Command groups: `db' and `backup' (part 1) run today. Part 2 (`cf', `batch', `snapshot',
 %% `iterator') drives the data API issue 7 adds; it is written and switched off in
-%% `groups/0' below. `PROPER_GROUPS=db,backup,cf' in the environment picks groups for one run.
+%% `part2/0' below. `PROPER_GROUPS=db,backup,cf' in the environment picks groups for one run.
 -module(rocksdb_model).
 
 -export([groups/0, initial_state/0, initial_state/1, command/1, precondition/2,
