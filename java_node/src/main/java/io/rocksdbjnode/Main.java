@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import io.rocksdbjnode.wire.NodeServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,9 +111,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
-        NodeServer server;
+        Node server;
         try {
-            server = new NodeServer(config);
+            server = new Node(config);
         } catch (IOException e) {
             throw new IOException("cannot start node " + config.nodeName() + ": " + e.getMessage()
                     + " (is epmd running? `epmd -daemon` starts it)", e);
