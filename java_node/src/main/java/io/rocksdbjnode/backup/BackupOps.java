@@ -41,7 +41,7 @@ public final class BackupOps {
                 o.expectArity(1);
                 return o.value() instanceof OtpErlangBinary b
                         ? b.binaryValue()
-                        : Terms.text(o.value(), "metadata").getBytes(StandardCharsets.UTF_8);
+                        : Terms.string(o.value(), "metadata").getBytes(StandardCharsets.UTF_8);
             });
     /** The options of verify_backup; others are {@code bad_option}. */
     private static final Option.Reader VERIFY_OPTIONS = Option.Reader.closed().bool("verify_with_checksum");

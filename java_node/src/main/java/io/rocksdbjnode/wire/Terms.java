@@ -125,6 +125,18 @@ public final class Terms {
         return s;
     }
 
+    /**
+     * Text that is not a path (backup metadata given as a string), read as {@link #text} reads
+     * it; refused as a bad argument, {@code {bad_argument, Name}}.
+     */
+    public static String string(OtpErlangObject term, String name) throws RequestException {
+        String s = textOrNull(term);
+        if (s == null || s.indexOf('\0') >= 0) {
+            throw RequestException.badArgument(name);
+        }
+        return s;
+    }
+
     private static String textOrNull(OtpErlangObject term) {
         if (term instanceof OtpErlangBinary b) {
             try {
