@@ -9,25 +9,34 @@ import io.rocksdbjnode.handle.Ownership;
 import io.rocksdbjnode.handle.Statuses;
 import io.rocksdbjnode.wire.RequestException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
-/** An open database: the RocksDB instance and the options it was opened with. */
+/**
+ * An open database: the RocksDB instance and the option objects it was opened with (freed after
+ * it). Its column families, iterators, snapshots and transactions are its children
+ * ({@link Handle}): they close before it does.
+ */
 public final class DbHandle extends Handle {
     private static final Logger LOG = Logger.getLogger(DbHandle.class.getName());
 
     private final RocksDB db;
-    private final Options options;
+    private final ColumnFamilyHandle defaultCf;
+    private final List<? extends AutoCloseable> options;
     private final boolean readOnly;
 
-    DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, Options options, DirectoryClaims.Held claim,
-            boolean readOnly) {
+    /** {@code options}: the option objects of the open (DB and column family), freed after the DB. */
+    DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, List<? extends AutoCloseable> options,
+            DirectoryClaims.Held claim, boolean readOnly) {
         super(ref, Kind.DB, ownership, claim);
         this.db = db;
+        this.defaultCf = db.getDefaultColumnFamily();
         this.options = options;
         this.readOnly = readOnly;
     }
@@ -82,21 +91,45 @@ public final class DbHandle extends Handle {
         return db;
     }
 
+    /** The default column family's native handle (not owned: never closed by itself). */
+    public ColumnFamilyHandle defaultColumnFamily() {
+        return defaultCf;
+    }
+
     /**
-     * Flushes the memtables before closing a DB opened read-write, so that a DB closed on this
-     * node holds nothing only in its WAL: a later backup by path, which must open it read-only,
-     * then has all of it. A failed flush is logged; the WAL still has the data for the next open.
+     * Flushes the memtables of every column family still open before they close, so that a DB
+     * closed on this node holds nothing only in its WAL: a later backup by path, which must open
+     * it read-only, then has all of it. A failed flush is logged; the WAL still has the data for
+     * the next open.
      */
     @Override
-    protected void closeNative() {
-        if (!readOnly) {
-            try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-                db.flush(flush);
-            } catch (RocksDBException e) {
-                LOG.warning(() -> "flush before closing " + dir() + " failed: " + Statuses.text(e));
+    protected void beforeChildrenClose() {
+        if (readOnly) {
+            return;
+        }
+        List<ColumnFamilyHandle> families = new ArrayList<>();
+        families.add(defaultCf);
+        for (Handle child : children()) {
+            if (child instanceof CfHandle cf && !cf.isDefault() && !cf.dropped()) {
+                families.add(cf.columnFamily());
             }
         }
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, families);
+        } catch (RocksDBException e) {
+            LOG.warning(() -> "flush before closing " + dir() + " failed: " + Statuses.text(e));
+        }
+    }
+
+    @Override
+    protected void closeNative() {
         db.close();
-        options.close();
+        for (AutoCloseable o : options) {
+            try {
+                o.close();
+            } catch (Exception e) {
+                LOG.warning(() -> "freeing the options of " + dir() + " failed: " + e);
+            }
+        }
     }
 }

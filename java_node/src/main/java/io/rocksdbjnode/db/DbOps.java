@@ -98,7 +98,7 @@ public final class DbOps {
             throw RequestException.dbOpen(Statuses.text(e));
         }
         // The handle holds the claim from here until its native close.
-        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, spec.options(), claim, spec.readOnly()));
+        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, List.of(spec.options()), claim, spec.readOnly()));
         return Terms.ok(h.ref());
     }
 

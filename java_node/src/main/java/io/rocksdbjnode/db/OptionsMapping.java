@@ -5,6 +5,8 @@ import io.rocksdbjnode.handle.ThreadBudget;
 import io.rocksdbjnode.wire.Option;
 import io.rocksdbjnode.wire.RequestException;
 import java.util.List;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.WriteOptions;
@@ -49,6 +51,28 @@ final class OptionsMapping {
         }
     }
 
+    /** Open options of a DB opened with column family descriptors: its DB-wide options. */
+    record DbOpenWithFamilies(DBOptions options, boolean readOnly) {}
+
+    /**
+     * The DB-wide options of {@code opts}, for an open with column family descriptors (whose own
+     * options are {@link #columnFamilyOptions}).
+     */
+    static DbOpenWithFamilies dbWideOptions(List<Option> opts) throws RequestException {
+        DbOpen all = dbOptions(opts);
+        try (Options o = all.options()) {
+            return new DbOpenWithFamilies(new DBOptions(o), all.readOnly());
+        }
+    }
+
+    /** The options of one column family; the caller closes them. */
+    static ColumnFamilyOptions columnFamilyOptions(List<Option> opts) throws RequestException {
+        DbOpen all = dbOptions(opts);
+        try (Options o = all.options()) {
+            return new ColumnFamilyOptions(o);
+        }
+    }
+
     /** Write options; the caller closes them. */
     static WriteOptions writeOptions(List<Option> opts) throws RequestException {
         return writeOptions(opts, new WriteOptions());
@@ -83,6 +107,10 @@ final class OptionsMapping {
                 switch (opt.key()) {
                     case "verify_checksums" -> r.setVerifyChecksums(opt.bool());
                     case "fill_cache" -> r.setFillCache(opt.bool());
+                    case "tailing" -> r.setTailing(opt.bool());
+                    case "total_order_seek" -> r.setTotalOrderSeek(opt.bool());
+                    case "prefix_same_as_start" -> r.setPrefixSameAsStart(opt.bool());
+                    case "pin_data" -> r.setPinData(opt.bool());
                     default -> { }
                 }
             }

@@ -5,6 +5,10 @@ import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
 import io.rocksdbjnode.wire.RequestException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -14,6 +18,13 @@ import java.util.function.BooleanSupplier;
  * inside a {@link Lease}: {@link #close()} first refuses new leases, then waits for the leases in
  * flight to end, and only then frees the native object. A lease can therefore never see a freed
  * object, whatever the interleaving.
+ *
+ * <p>A handle may have a parent (an iterator its DB or column family, a snapshot its DB): a child
+ * is made while its parent is leased and {@link #adopt adopted} before it becomes visible, and a
+ * parent's close closes its children (each waiting for its own leases) before it frees its own
+ * native object. So no child outlives the native object it was made from, and no child can appear
+ * once its parent began closing. A child without an owner of its own (a column family) lives and
+ * dies with its parent.
  */
 public abstract class Handle {
     /** A use of the handle's native object; closing it ends the use. */
@@ -24,7 +35,11 @@ public abstract class Handle {
 
     public enum Kind {
         DB("db"),
-        BACKUP_ENGINE("backup_engine");
+        BACKUP_ENGINE("backup_engine"),
+        COLUMN_FAMILY("column_family"),
+        ITERATOR("iterator"),
+        SNAPSHOT("snapshot"),
+        TRANSACTION("transaction");
 
         /** The kind's name in replies and log lines. */
         public final String atom;
@@ -37,6 +52,9 @@ public abstract class Handle {
     private final OtpErlangRef ref;
     private final Kind kind;
     private final DirectoryClaims.Held claim;
+    private final Handle parent;
+    private final Set<Handle> children = new LinkedHashSet<>();
+    private HandleTable table;
     private OtpErlangPid owner;
     private OtpErlangPid heir;
     private OtpErlangObject heirData;
@@ -52,9 +70,26 @@ public abstract class Handle {
         this.ref = ref;
         this.kind = kind;
         this.claim = claim;
+        this.parent = null;
         this.owner = ownership.owner();
         this.heir = ownership.heir();
         this.heirData = ownership.heirData();
+    }
+
+    /**
+     * A child of {@code parent}, made while {@code parent} is leased; {@code ownership} is null for
+     * a child that has no owner of its own and closes only with its parent or by request.
+     */
+    protected Handle(OtpErlangRef ref, Kind kind, Ownership ownership, Handle parent) {
+        this.ref = ref;
+        this.kind = kind;
+        this.claim = null;
+        this.parent = parent;
+        if (ownership != null) {
+            this.owner = ownership.owner();
+            this.heir = ownership.heir();
+            this.heirData = ownership.heirData();
+        }
     }
 
     public final OtpErlangRef ref() {
@@ -70,7 +105,37 @@ public abstract class Handle {
      * absolute, normalised, symlinks resolved. Directory claims keep restores and destroys out of it.
      */
     public final Path dir() {
-        return claim.dir();
+        return claim != null ? claim.dir() : parent.dir();
+    }
+
+    /** The handle this one was made from, or null. */
+    public final Handle parent() {
+        return parent;
+    }
+
+    /** The children open now, for a close that must act on them first (see {@link #beforeChildrenClose()}). */
+    protected final synchronized List<Handle> children() {
+        return new ArrayList<>(children);
+    }
+
+    /**
+     * Called by the table as {@code child} is added: records it, or refuses with
+     * {@code closed_handle} once this handle began closing.
+     */
+    final synchronized void adopt(Handle child) throws RequestException {
+        if (closing) {
+            throw RequestException.closedHandle(ref);
+        }
+        children.add(child);
+    }
+
+    private synchronized void forget(Handle child) {
+        children.remove(child);
+    }
+
+    /** Called by the table as the handle is added to it. */
+    final void attach(HandleTable owningTable) {
+        this.table = owningTable;
     }
 
     public final synchronized OtpErlangPid owner() {
@@ -129,20 +194,32 @@ public abstract class Handle {
             awaitWhile(() -> leases > 0);
         }
         try {
+            beforeChildrenClose();
+            for (Handle child : children()) {
+                table.close(child);
+                child.close(); // waits when another caller is closing it
+            }
             closeNative();
         } finally {
             synchronized (this) {
                 closed = true;
                 notifyAll();
             }
-            claim.release();
+            if (claim != null) {
+                claim.release();
+            }
+            if (parent != null) {
+                parent.forget(this);
+            }
         }
         return true;
     }
 
     /** The table took the handle out: until its close has run, an open of its directory waits. */
     final void takenOut() {
-        claim.closing();
+        if (claim != null) {
+            claim.closing();
+        }
     }
 
     /** Waits on this handle's monitor (held by the caller) while {@code condition} holds, uninterruptibly. */
@@ -163,6 +240,12 @@ public abstract class Handle {
     /** Called once closing has begun and before waiting for leases: a chance to cut long work short. */
     protected void beforeClose() {}
 
-    /** Frees the native objects; runs once, with no lease in flight. */
+    /**
+     * Called once no lease is in flight and before the children close: the last chance to use
+     * them (a DB flushes its column families here).
+     */
+    protected void beforeChildrenClose() {}
+
+    /** Frees the native objects; runs once, with no lease in flight and no child open. */
     protected abstract void closeNative();
 }

@@ -47,8 +47,40 @@ public final class HandleTable {
     /** Mints a reference, builds the handle for it and makes it visible to requests. */
     public <H extends Handle> H add(Function<OtpErlangRef, H> make) {
         H handle = make.apply(mint.get());
+        handle.attach(this);
         live.put(handle.ref(), handle);
         return handle;
+    }
+
+    /**
+     * Adds a child made while its parent is leased. When the parent began closing meanwhile, the
+     * child's native object is freed at once and the add fails with the parent's
+     * {@code closed_handle}.
+     */
+    public <H extends Handle> H addChild(Function<OtpErlangRef, H> make) throws RequestException {
+        H handle = make.apply(mint.get());
+        handle.attach(this);
+        try {
+            handle.parent().adopt(handle);
+        } catch (RequestException parentClosing) {
+            handle.close();
+            throw parentClosing;
+        }
+        live.put(handle.ref(), handle);
+        return handle;
+    }
+
+    /**
+     * The handle of class {@code type} that {@code term} names: {@code badarg} with
+     * {@code unknown_handle}, {@code closed_handle} or {@code wrong_handle_kind}.
+     */
+    public <H extends Handle> H lookup(OtpErlangObject term, String argName, Class<H> type, Handle.Kind kind)
+            throws RequestException {
+        Handle h = lookup(term, argName);
+        if (type.isInstance(h)) {
+            return type.cast(h);
+        }
+        throw RequestException.wrongHandleKind(h.ref(), kind.atom);
     }
 
     /** The handle {@code term} names; {@code argName} names the argument in badarg replies. */
@@ -109,7 +141,8 @@ public final class HandleTable {
     List<Handle> ownedOnNode(String node) {
         List<Handle> out = new ArrayList<>();
         for (Handle h : live.values()) {
-            if (node.equals(h.owner().node())) {
+            OtpErlangPid owner = h.owner();
+            if (owner != null && node.equals(owner.node())) {
                 out.add(h);
             }
         }

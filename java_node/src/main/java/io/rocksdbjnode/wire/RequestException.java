@@ -158,6 +158,16 @@ public final class RequestException extends Exception {
         return badarg("wrong_handle_kind", ref, Terms.atom(expected));
     }
 
+    /** {@code {error, {badarg, {column_family_of_other_db, Ref}}}}: a family used with a DB it is not of. */
+    public static RequestException columnFamilyOfOtherDb(OtpErlangRef ref) {
+        return badarg("column_family_of_other_db", ref);
+    }
+
+    /** {@code {error, {badarg, {snapshot_of_other_db, Ref}}}}: a snapshot read through a DB it is not of. */
+    public static RequestException snapshotOfOtherDb(OtpErlangRef ref) {
+        return badarg("snapshot_of_other_db", ref);
+    }
+
     /** {@code {error, {badarg, {not_owner, Ref}}}}. */
     public static RequestException notOwner(OtpErlangRef ref) {
         return badarg("not_owner", ref);
