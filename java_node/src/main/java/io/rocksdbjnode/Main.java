@@ -1,5 +1,6 @@
 package io.rocksdbjnode;
 
+import io.rocksdbjnode.wire.NodeServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import io.rocksdbjnode.wire.NodeServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
