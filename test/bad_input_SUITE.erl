@@ -424,7 +424,7 @@ raw_bad_integers_and_options(Config) ->
          {{open_backup_engine, Abs, [bogus]}, {error, {bad_option, bogus}}},
          {{create_new_backup, E, Db, not_a_list}, Arg(options)},
          {{create_new_backup, E, Db, [{flush_before_backup, 1}]}, Arg(flush_before_backup)},
-         {{create_new_backup, E, Db, [{metadata, 42}]}, {error, {badarg, {bad_path, metadata}}}},
+         {{create_new_backup, E, Db, [{metadata, 42}]}, Arg(metadata)},
          {{create_new_backup, E, Db, [{bogus, 1}]}, {error, {bad_option, {bogus, 1}}}},
          {{verify_backup, E, 1, [{verify_with_checksum, 1}]}, Arg(verify_with_checksum)},
          {{verify_backup, E, 1, [{bogus, 1}]}, {error, {bad_option, {bogus, 1}}}},

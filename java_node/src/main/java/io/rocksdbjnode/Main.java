@@ -1,5 +1,6 @@
 package io.rocksdbjnode;
 
+import io.rocksdbjnode.wire.NodeServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -110,9 +111,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
-        NodeServer server;
+        Node server;
         try {
-            server = new NodeServer(config);
+            server = new Node(config);
         } catch (IOException e) {
             throw new IOException("cannot start node " + config.nodeName() + ": " + e.getMessage()
                     + " (is epmd running? `epmd -daemon` starts it)", e);

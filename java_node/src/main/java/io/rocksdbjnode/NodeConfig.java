@@ -1,5 +1,6 @@
 package io.rocksdbjnode;
 
+import io.rocksdbjnode.wire.NodeServer;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,5 +25,10 @@ record NodeConfig(String nodeName, String cookie, String mailbox, InetAddress li
                     + MIN_HANDSHAKE_TIMEOUT_MS + " to " + MAX_HANDSHAKE_TIMEOUT_MS + " ms");
         }
         roots = List.copyOf(roots);
+    }
+
+    /** The settings of the node's wire: distribution and pools. */
+    NodeServer.Settings server() {
+        return new NodeServer.Settings(nodeName, cookie, mailbox, listen, handshakeTimeoutMs, quickThreads, longThreads);
     }
 }

@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A {@link NodeServer} serving in this JVM and a second JInterface node playing an Erlang client
+ * A {@link Node} serving in this JVM and a second JInterface node playing an Erlang client
  * connected to it, for tests of the wire. {@link NodeServerTest} has its own, older copy.
  */
 final class NodeFixture implements AutoCloseable {
     static final String COOKIE = "node-fixture-cookie";
     static final String MAILBOX = "rocksdb";
 
-    final NodeServer server;
+    final Node server;
     final String serverNode;
     final OtpNode client;
     final OtpMbox mbox;
@@ -27,7 +27,7 @@ final class NodeFixture implements AutoCloseable {
     NodeFixture() throws Exception {
         String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         serverNode = "jf" + unique + "@127.0.0.1";
-        server = new NodeServer(new NodeConfig(serverNode, COOKIE, MAILBOX, InetAddress.getLoopbackAddress(),
+        server = new Node(new NodeConfig(serverNode, COOKIE, MAILBOX, InetAddress.getLoopbackAddress(),
                 List.of(), 4, 4, NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS));
         serving = new Thread(server::serve, "node-fixture-serve");
         serving.setDaemon(true);

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The wire end to end, in process: a real {@link NodeServer} on a JInterface node, and a second
+ * The wire end to end, in process: a real {@link Node} on a JInterface node, and a second
  * JInterface node playing the Erlang client, speaking the {@code gen_server} call protocol.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -49,7 +49,7 @@ class NodeServerTest {
     Path tmpDir;
 
     private Path tmp;
-    private NodeServer server;
+    private Node server;
     private Thread serving;
     private OtpNode client;
     private OtpMbox mbox;
@@ -60,7 +60,7 @@ class NodeServerTest {
         tmp = tmpDir.toRealPath();
         String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         serverNode = "jt" + unique + "@127.0.0.1";
-        server = new NodeServer(new NodeConfig(serverNode, COOKIE, MAILBOX, InetAddress.getLoopbackAddress(),
+        server = new Node(new NodeConfig(serverNode, COOKIE, MAILBOX, InetAddress.getLoopbackAddress(),
                 List.of(), 4, 4, NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS));
         serving = new Thread(server::serve, "node-server-test-serve");
         serving.setDaemon(true);
