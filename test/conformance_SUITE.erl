@@ -35,7 +35,8 @@ end_per_suite(Config) ->
 
 %% The facade's exports that are requests, and the node's table.
 exports() ->
-    lists:sort([FA || FA <- rocksdb:module_info(exports), not lists:member(FA, ?NOT_REQUESTS)]).
+    NotRequests = ?NOT_REQUESTS ++ rocksdb_jnode_call:client_only(),
+    lists:sort([FA || FA <- rocksdb:module_info(exports), not lists:member(FA, NotRequests)]).
 
 routes(Config) ->
     {ok, Routes} = jnode_ct:call(?config(jnode, Config), routes),

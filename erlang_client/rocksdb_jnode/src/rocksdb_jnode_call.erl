@@ -34,7 +34,7 @@
 %% a local name) and `{error, {exit, Reason}}' for anything else.
 -module(rocksdb_jnode_call).
 
--export([request/2, kind/1, wait/1, call/3, long_call/3, stream/4]).
+-export([request/2, kind/1, wait/1, call/3, long_call/3, stream/4, client_only/0]).
 
 -type dest() :: {Mailbox :: atom(), Node :: node()}.
 -type heartbeat() :: #{interval := pos_integer(), misses := pos_integer()}.
@@ -55,6 +55,17 @@
                purge_old_backup, gc_backup_engine, close_backup_engine,
                restore_db_from_backup, restore_db_from_latest_backup,
                restore_from_backup, restore_from_latest_backup]).
+
+%% The API functions that are not one request of their own name (docs/DATA_API.md): those that
+%% take a fun (folds) and the batches, which the client keeps. conformance_SUITE leaves them out
+%% of its check that every function of the facade is a route of the node.
+-define(CLIENT_ONLY, []).
+
+%% @doc The API functions, as `{Name, Arity}', that run in the client rather than as one
+%% request of their name.
+-spec client_only() -> [{atom(), arity()}].
+client_only() ->
+    ?CLIENT_ONLY.
 
 %% @doc Sends `Request' to the mailbox of the Java node `Node' and waits for the reply as
 %% {@link wait/1} says for its name. A node that cannot be reached is a value:
