@@ -2,7 +2,7 @@
 # Mutation testing of the Java node's logic classes with PIT (the `pit` Maven profile in
 # java_node/pom.xml). Not part of the build or of scripts/test.sh. Prints PIT's statistics and a
 # per-class table; the full report is java_node/target/pit-reports/index.html.
-# Extra arguments go to Maven, e.g. -DtargetClasses=io.rocksdbjnode.PathGuard* for one class.
+# Extra arguments go to Maven, e.g. -DtargetClasses=io.rocksdbjnode.handle.PathGuard* for one class.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jver=$(bash scripts/bootstrap.sh | tail -n 1)
