@@ -200,7 +200,7 @@ start_link(Options) ->
       Options :: options().
 child_spec(Options) ->
     Id = case Options of
-             #{name := Name} -> Name;
+             #{name := Name} when Name =/= undefined -> Name;
              #{db_path := Path} -> Path;
              _ -> undefined
          end,
@@ -237,6 +237,8 @@ stop(Server) ->
 %% @private
 -spec init(map()) -> {ok, #state{}}.
 init(#{initial_delay_ms := Delay} = Settings) ->
+    %% So that terminate/2 runs (and waits for the run in flight) when the supervisor stops
+    %% us; gen_server turns the parent's exit signal into that stop itself.
     process_flag(trap_exit, true),
     erlang:send_after(Delay, self(), tick),
     {ok, #state{settings = Settings}}.
@@ -257,7 +259,7 @@ handle_cast(_Request, State) ->
     {noreply, State}.
 
 %% @private
--spec handle_info(term(), #state{}) -> {noreply, #state{}} | {stop, term(), #state{}}.
+-spec handle_info(term(), #state{}) -> {noreply, #state{}}.
 handle_info(tick, #state{settings = #{interval_ms := Interval} = Settings} = State) ->
     erlang:send_after(Interval, self(), tick),
     case State#state.current of
@@ -275,9 +277,6 @@ handle_info({?MODULE, Pid, Result}, #state{current = {Pid, Mon, _, _}} = State) 
     {noreply, finish_run(Result, State)};
 handle_info({'DOWN', Mon, process, Pid, Why}, #state{current = {Pid, Mon, _, _}} = State) ->
     {noreply, finish_run({error, {worker_died, Why}}, State)};
-handle_info({'EXIT', _From, Reason}, State) ->
-    %% Trapped so that terminate/2 runs when the supervisor stops us.
-    {stop, Reason, State};
 handle_info(_Info, State) ->
     {noreply, State}.
 
