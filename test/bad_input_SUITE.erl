@@ -506,7 +506,7 @@ rejected_engine_options_leave_no_directory(Config) ->
 
 messages_that_are_not_calls(Config) ->
     #{node := Node, mailbox := Mailbox, log := Log} = ?config(jnode, Config),
-    DroppedBefore = count_in_log(Log, <<"WARNING io.rocksdbjnode.NodeServer: dropped a">>),
+    DroppedBefore = count_in_log(Log, <<"WARNING io.rocksdbjnode.wire.NodeServer: dropped a">>),
     Dest = {Mailbox, Node},
     Tag = make_ref(),
     Deep = lists:foldl(fun(_, Acc) -> [Acc] end, [], lists:seq(1, 200000)),
@@ -547,7 +547,7 @@ messages_that_are_not_calls(Config) ->
                                      {message, {Tag, {error, {bad_request, too_deep}}}}])),
     ?assertEqual(pong, rocksdb:ping()),
     %% Each of the others reached the node and was dropped there (not lost on the way).
-    DroppedAfter = count_in_log(Log, <<"WARNING io.rocksdbjnode.NodeServer: dropped a">>),
+    DroppedAfter = count_in_log(Log, <<"WARNING io.rocksdbjnode.wire.NodeServer: dropped a">>),
     ?assertEqual(length(Messages) + 1, DroppedAfter - DroppedBefore),
     %% Control: a well-formed call sent the same way does get its reply, so the silences above
     %% are the node's.
