@@ -311,4 +311,14 @@ class TermsTest {
         assertEquals("/" + new String(Character.toChars(0xD7FF)), Terms.text(codePoints('/', 0xD7FF), "path"));
         assertEquals("/" + new String(Character.toChars(0xE000)), Terms.text(codePoints('/', 0xE000), "path"));
     }
+
+    /** Text that is not a path (backup metadata) reads as a path does, but is refused as a bad argument. */
+    @Test
+    void stringIsTextRefusedAsABadArgument() throws Exception {
+        assertEquals("r\u00e9sum\u00e9", Terms.string(new OtpErlangString("r\u00e9sum\u00e9"), "metadata"));
+        assertEquals("x", Terms.string(new OtpErlangBinary("x".getBytes(UTF_8)), "metadata"));
+        assertReply(badArgument("metadata"), () -> Terms.string(n(42), "metadata"));
+        assertReply(badArgument("metadata"), () -> Terms.string(bin((byte) 0xFF), "metadata"));
+        assertReply(badArgument("metadata"), () -> Terms.string(new OtpErlangString("a\u0000b"), "metadata"));
+    }
 }
