@@ -342,7 +342,7 @@ final class OptionsMapping {
                 if ("max".equals(name)) {
                     return opts -> opts.setMergeOperatorName("max");
                 }
-                if (NIF_MERGE_OPERATORS.contains(name)) {
+                if (name != null && NIF_MERGE_OPERATORS.contains(name)) {
                     throw RequestException.unsupportedOption(o.key());
                 }
                 if (v instanceof OtpErlangTuple t && t.arity() == 2) {
@@ -453,7 +453,7 @@ final class OptionsMapping {
                     (t, v) -> t.config.setBlockCache(t.keep(new LRUCache(v))), CF)
             .map("bloom_filter_policy", intIn(0, 1000), "BlockBasedTableConfig.setFilterPolicy(new BloomFilter(BitsPerKey))",
                     (t, v) -> t.config.setFilterPolicy(t.keep(new BloomFilter(v))), CF)
-            .map("format_version", intIn(2, 7), "BlockBasedTableConfig.setFormatVersion (RocksDB 11 reads 0 and 1 but writes from 2)",
+            .map("format_version", intIn(0, 7), "BlockBasedTableConfig.setFormatVersion (RocksDB 11.8 knows 0 to 7)",
                     (t, v) -> t.config.setFormatVersion(v), CF)
             .map("pin_l0_filter_and_index_blocks_in_cache", BOOL,
                     "BlockBasedTableConfig.setPinL0FilterAndIndexBlocksInCache",
