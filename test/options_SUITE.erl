@@ -47,7 +47,7 @@ offered_merge_operators_open(Config) ->
       [uint64add, {string_append, <<",">>}, {string_append, ","}, max]).
 
 merge_operator_name(uint64add) -> "merge_operator=UInt64AddOperator";
-merge_operator_name({string_append, _}) -> "merge_operator=StringAppendOperator";
+merge_operator_name({string_append, _}) -> "merge_operator={id=StringAppendOperator;delimiter=,;}";
 merge_operator_name(max) -> "merge_operator=MaxOperator".
 
 nif_merge_operators_refused(Config) ->

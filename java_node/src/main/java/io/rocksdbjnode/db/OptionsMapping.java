@@ -181,6 +181,23 @@ final class OptionsMapping {
         return v;
     });
 
+    /** A long from {@code min} to {@code max}. */
+    static Value<Long> longIn(long min, long max) {
+        return new Value<>("integer " + min + ".." + max, o -> {
+            long v = o.nonNegativeLong();
+            if (v < min || v > max) {
+                throw RequestException.badArgument(o.key());
+            }
+            return v;
+        });
+    }
+
+    /**
+     * Sizes RocksDB allocates in one piece (arena blocks, readahead buffers): larger ones would
+     * fail an allocation inside RocksDB, which aborts the process.
+     */
+    static final Value<Long> ALLOCATION = longIn(0, 1L << 30);
+
     /** An int from {@code min} to {@code max}. */
     static Value<Integer> intIn(int min, int max) {
         String text = max == Integer.MAX_VALUE ? "integer ≥ " + min : "integer " + min + ".." + max;
@@ -542,7 +559,7 @@ final class OptionsMapping {
                     (b, v) -> b.options.setAdviseRandomOnOpen(v), DB)
             .ignore("access_hint", oneOf(atoms(atom("normal", 0), atom("sequential", 1), atom("willneed", 2),
                     atom("none", 3))), "removed from RocksDB (9.0), so rocksdbjni 11 has no setter", DB)
-            .map("compaction_readahead_size", NON_NEGATIVE, "setCompactionReadaheadSize",
+            .map("compaction_readahead_size", ALLOCATION, "setCompactionReadaheadSize (one buffer: at most 1 GiB)",
                     (b, v) -> b.options.setCompactionReadaheadSize(v), DB)
             .map("use_adaptive_mutex", BOOL, "setUseAdaptiveMutex", (b, v) -> b.options.setUseAdaptiveMutex(v), DB)
             .map("bytes_per_sync", NON_NEGATIVE, "setBytesPerSync", (b, v) -> b.options.setBytesPerSync(v), DB)
@@ -600,7 +617,7 @@ final class OptionsMapping {
                     (b, v) -> b.options.setBlobGarbageCollectionAgeCutoff(v), CF)
             .map("blob_garbage_collection_force_threshold", FRACTION, "setBlobGarbageCollectionForceThreshold",
                     (b, v) -> b.options.setBlobGarbageCollectionForceThreshold(v), CF)
-            .map("blob_compaction_readahead_size", NON_NEGATIVE, "setBlobCompactionReadaheadSize",
+            .map("blob_compaction_readahead_size", ALLOCATION, "setBlobCompactionReadaheadSize (one buffer: at most 1 GiB)",
                     (b, v) -> b.options.setBlobCompactionReadaheadSize(v), CF)
             .map("blob_file_starting_level", INT_NON_NEGATIVE, "setBlobFileStartingLevel",
                     (b, v) -> b.options.setBlobFileStartingLevel(v), CF)
@@ -633,7 +650,7 @@ final class OptionsMapping {
                     (b, v) -> b.options.setMaxBytesForLevelMultiplier(v), CF)
             .map("max_compaction_bytes", POSITIVE, "setMaxCompactionBytes",
                     (b, v) -> b.options.setMaxCompactionBytes(v), CF)
-            .map("arena_block_size", NON_NEGATIVE, "setArenaBlockSize", (b, v) -> b.options.setArenaBlockSize(v), CF)
+            .map("arena_block_size", ALLOCATION, "setArenaBlockSize (one block: at most 1 GiB)", (b, v) -> b.options.setArenaBlockSize(v), CF)
             .map("disable_auto_compactions", BOOL, "setDisableAutoCompactions",
                     (b, v) -> b.options.setDisableAutoCompactions(v), CF)
             .map("compaction_style", oneOf(atoms(atom("level", CompactionStyle.LEVEL),
@@ -649,7 +666,7 @@ final class OptionsMapping {
                     (b, v) -> b.options.setMaxSequentialSkipInIterations(v), CF)
             .map("inplace_update_support", BOOL, "setInplaceUpdateSupport",
                     (b, v) -> b.options.setInplaceUpdateSupport(v), CF)
-            .map("inplace_update_num_locks", POSITIVE, "setInplaceUpdateNumLocks",
+            .map("inplace_update_num_locks", longIn(1, 1 << 20), "setInplaceUpdateNumLocks (RocksDB allocates them at once)",
                     (b, v) -> b.options.setInplaceUpdateNumLocks(v), CF)
             .ignore("table_factory_block_cache_size", POSITIVE, NIF_IGNORES, CF)
             .ignore("in_memory_mode", BOOL, "a tuning preset for RAM-backed DBs (plain table, mmap reads); "

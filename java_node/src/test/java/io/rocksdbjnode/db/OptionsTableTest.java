@@ -413,6 +413,20 @@ class OptionsTableTest {
                 () -> OptionsMapping.dbOptions(opts(t(a("rate_limiter"), a("fast"))))).reply());
     }
 
+    /** Sizes RocksDB allocates in one piece stop at 1 GiB: a failed allocation there aborts the JVM. */
+    @Test
+    void allocationSizesAreBounded() throws Exception {
+        for (String key : List.of("arena_block_size", "compaction_readahead_size", "blob_compaction_readahead_size")) {
+            try (Options o = OptionsMapping.dbOptions(opts(t(a(key), n(1L << 30)))).options()) {
+                assertTrue(o.isOwningHandle());
+            }
+            assertEquals(badArgument(key), assertThrows(RequestException.class,
+                    () -> OptionsMapping.dbOptions(opts(t(a(key), n((1L << 30) + 1))))).reply());
+        }
+        assertEquals(badArgument("inplace_update_num_locks"), assertThrows(RequestException.class,
+                () -> OptionsMapping.dbOptions(opts(t(a("inplace_update_num_locks"), n((1L << 20) + 1))))).reply());
+    }
+
     // ---- keys without getters --------------------------------------------------------------------
 
     /** The newest OPTIONS file RocksDB wrote for the DB at {@code dir}. */
