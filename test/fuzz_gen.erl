@@ -289,11 +289,19 @@ db_opts(C) ->
                   {max_open_files, fun id/1}, {write_buffer_size, fun id/1},
                   {max_write_buffer_number, fun id/1}, {target_file_size_base, fun id/1},
                   {max_background_jobs, fun id/1}, {owner, fun pid/1},
-                  {heir, fun pid/1}, {node, fun atom/1}, {wal_dir, fun path/1}]).
+                  {heir, fun pid/1}, {node, fun atom/1}, {wal_dir, fun path/1},
+                  {compression, fun atom/1}, {compaction_style, fun atom/1},
+                  {merge_operator, fun any_term/1}, {prefix_extractor, fun any_term/1},
+                  {block_based_table_options, fun any_term/1}, {arena_block_size, fun id/1},
+                  {total_threads, fun id/1}, {max_subcompactions, fun id/1}]).
 
-write_opts(C) -> opts_from(C, [{sync, fun bool/1}, {disable_wal, fun bool/1}]).
+write_opts(C) ->
+    opts_from(C, [{sync, fun bool/1}, {disable_wal, fun bool/1}, {no_slowdown, fun bool/1},
+                  {low_pri, fun bool/1}]).
 
-read_opts(C) -> opts_from(C, [{verify_checksums, fun bool/1}, {fill_cache, fun bool/1}]).
+read_opts(C) ->
+    opts_from(C, [{verify_checksums, fun bool/1}, {fill_cache, fun bool/1},
+                  {read_tier, fun atom/1}]).
 
 engine_opts(C) ->
     opts_from(C, [{share_table_files, fun bool/1}, {share_files_with_checksum, fun bool/1},

@@ -64,7 +64,7 @@ public final class DbOps {
         Path path = guard.resolve(r.arg(0), "path");
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
-        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
+        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts, guard);
         ThreadBudget.Grant grant;
         try {
             grant = threads.take(spec.options().maxBackgroundJobs(), "open");
@@ -184,7 +184,7 @@ public final class DbOps {
         Path path = guard.resolve(r.arg(0), "path");
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership.extract(opts, r.from());
-        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
+        OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts, guard);
         DirectoryClaims.Held claim;
         try {
             claim = claims.claim(DirectoryClaims.Claim.REWRITE, List.of(path));

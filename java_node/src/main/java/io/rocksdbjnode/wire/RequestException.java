@@ -133,6 +133,14 @@ public final class RequestException extends Exception {
         return badarg("bad_argument", Terms.atom(name));
     }
 
+    /**
+     * {@code {error, {badarg, {unsupported_option, Key}}}}: an option erlang-rocksdb documents
+     * whose value this node cannot honour (a merge operator written in the NIF's C++).
+     */
+    public static RequestException unsupportedOption(String key) {
+        return badarg("unsupported_option", Terms.atom(key));
+    }
+
     /** {@code {error, {badarg, {bad_path, Name}}}}: a path that is not text a path can hold. */
     public static RequestException badPath(String name) {
         return badarg("bad_path", Terms.atom(name));

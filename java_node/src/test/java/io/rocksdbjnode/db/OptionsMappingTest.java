@@ -172,7 +172,7 @@ class OptionsMappingTest {
     @Test
     void unknownDbOptionsAreIgnored() throws Exception {
         OptionsMapping.DbOpen open = OptionsMapping.dbOptions(opts(
-                kv("compression", a("snappy")), a("whatever"), t(a("merge_operator"), a("counter_merge_operator"), a("x")),
+                kv("prefix_transform", a("snappy")), a("whatever"), t(a("no_such_option"), a("counter_merge_operator"), a("x")),
                 kv("create_if_missing", true)));
         try (Options o = open.options()) {
             assertTrue(o.createIfMissing());
