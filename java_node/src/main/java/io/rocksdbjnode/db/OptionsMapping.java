@@ -6,7 +6,9 @@ import io.rocksdbjnode.wire.Option;
 import io.rocksdbjnode.wire.RequestException;
 import java.util.List;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.WriteOptions;
@@ -117,6 +119,63 @@ final class OptionsMapping {
             return r;
         } catch (RequestException | RuntimeException e) {
             r.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Manual compaction options, as erlang-rocksdb's {@code compact_range_options()}:
+     * {@code exclusive_manual_compaction}, {@code change_level}, {@code allow_write_stall}
+     * (booleans), {@code target_level} (-1, RocksDB's default, or a level),
+     * {@code max_subcompactions} (0, the DB's setting, up to {@link ThreadBudget#MAX_THREADS}:
+     * RocksDB starts a thread for each); others ignored. The caller closes them.
+     */
+    static CompactRangeOptions compactRangeOptions(List<Option> opts) throws RequestException {
+        CompactRangeOptions c = new CompactRangeOptions();
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "exclusive_manual_compaction" -> c.setExclusiveManualCompaction(opt.bool());
+                    case "change_level" -> c.setChangeLevel(opt.bool());
+                    case "target_level" -> c.setTargetLevel(intOf(opt, UNLIMITED));
+                    case "allow_write_stall" -> c.setAllowWriteStall(opt.bool());
+                    case "max_subcompactions" -> c.setMaxSubcompactions(subcompactions(opt));
+                    default -> { }
+                }
+            }
+            return c;
+        } catch (RequestException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static int subcompactions(Option opt) throws RequestException {
+        int v = opt.intAtLeast(0);
+        if (v > ThreadBudget.MAX_THREADS) {
+            throw RequestException.badArgument(opt.key());
+        }
+        return v;
+    }
+
+    /**
+     * Flush options, as erlang-rocksdb's {@code flush_options()}: {@code wait} (default true:
+     * return when the flush is done), {@code allow_write_stall}; others ignored. The caller
+     * closes them.
+     */
+    static FlushOptions flushOptions(List<Option> opts) throws RequestException {
+        FlushOptions f = new FlushOptions().setWaitForFlush(true);
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "wait" -> f.setWaitForFlush(opt.bool());
+                    case "allow_write_stall" -> f.setAllowWriteStall(opt.bool());
+                    default -> { }
+                }
+            }
+            return f;
+        } catch (RequestException | RuntimeException e) {
+            f.close();
             throw e;
         }
     }
