@@ -73,6 +73,10 @@ final class FamilyOpen {
                 options.add(cfo);
                 descriptors.add(new ColumnFamilyDescriptor(f.name(), cfo));
             }
+            // rocksdbjni throws IllegalArgumentException here; RocksDB's own status, as the NIF gives it.
+            if (descriptors.stream().noneMatch(d -> Arrays.equals(d.getName(), RocksDB.DEFAULT_COLUMN_FAMILY))) {
+                throw RequestException.dbOpen("Invalid argument: Default column family not specified");
+            }
         } catch (RequestException | RuntimeException e) {
             DbOps.closeAll(options);
             throw e;
