@@ -294,7 +294,49 @@ args(Config, restore_from_latest_backup, 3) -> [engine_only(Config), target(Conf
 args(Config, give_away, 3) -> [db(Config), spawn(fun() -> receive _ -> ok end end), gift];
 args(Config, set_heir, 3) -> [db(Config), self(), heir_data];
 args(_Config, ping, 0) -> [];
+args(Config, repair, 2) -> [closed_db(Config), []];
+args(Config, compact_range, 4) -> [db(Config), undefined, <<"z">>, [{change_level, true}]];
+args(Config, compact_range, 5) ->
+    {Db, Cf} = txn_db(Config),
+    [Db, Cf, <<"a">>, undefined, []];
+args(Config, sync_wal, 1) -> [db(Config)];
+args(Config, flush, 3) ->
+    {Db, Cf} = txn_db(Config),
+    [Db, [Cf], [{wait, true}]];
+args(Config, open_optimistic_transaction_db, 2) ->
+    [jnode_ct:dir(Config, "tdb"), [{create_if_missing, true}]];
+args(Config, open_optimistic_transaction_db, 3) ->
+    [jnode_ct:dir(Config, "tdb"), [{create_if_missing, true}], [{"default", []}]];
+args(Config, transaction, 2) -> [element(1, txn_db(Config)), [{sync, false}]];
+args(Config, transaction_put, 3) -> [txn(Config), <<"k2">>, <<"v2">>];
+args(Config, transaction_put, 4) -> txn_cf(Config) ++ [<<"k2">>, <<"v2">>];
+args(Config, transaction_get, 3) -> [txn(Config), <<"k">>, []];
+args(Config, transaction_get, 4) -> txn_cf(Config) ++ [<<"k">>, []];
+args(Config, transaction_delete, 2) -> [txn(Config), <<"k">>];
+args(Config, transaction_delete, 3) -> txn_cf(Config) ++ [<<"k">>];
+args(Config, transaction_iterator, 2) -> [txn(Config), []];
+args(Config, transaction_iterator, 3) -> txn_cf(Config) ++ [[]];
+args(Config, transaction_commit, 1) -> [txn(Config)];
+args(Config, transaction_rollback, 1) -> [txn(Config)];
+args(Config, release_transaction, 1) -> [txn(Config)];
 args(_Config, F, A) -> ct:fail({no_conformance_case_for, F, A}).
+
+%% An optimistic transaction DB holding k => v, and its default family.
+txn_db(Config) ->
+    {ok, Db, [Cf]} = rocksdb:open_optimistic_transaction_db(jnode_ct:dir(Config, "tdb"),
+                                                            [{create_if_missing, true}]),
+    ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
+    {Db, Cf}.
+
+%% A transaction of a fresh transaction DB.
+txn(Config) ->
+    hd(txn_cf(Config)).
+
+%% A transaction and the default family of its DB.
+txn_cf(Config) ->
+    {Db, Cf} = txn_db(Config),
+    {ok, T} = rocksdb:transaction(Db, []),
+    [T, Cf].
 
 engine_only(Config) ->
     {E, _Db} = engine(Config),

@@ -346,6 +346,8 @@ allowed(pong) -> true;
 allowed(not_found) -> true;
 allowed(I) when is_integer(I), I >= 0 -> true;
 allowed({ok, R}) when is_reference(R) -> true;                   % open, open_backup_engine
+allowed({ok, Db, Cfs}) when is_reference(Db), is_list(Cfs) ->     % opens with column families
+    lists:all(fun is_reference/1, Cfs);
 allowed({ok, V}) when is_binary(V) -> true;                      % get
 allowed({ok, L}) when is_list(L) -> lists:all(fun is_list_item/1, L); % info, owner_down, owners
 allowed({error, Atom}) when Atom =:= incomplete; Atom =:= bad_request; Atom =:= out_of_memory;
@@ -354,7 +356,8 @@ allowed({error, {bad_request, Why}}) -> lists:member(Why, [too_deep, undecodable
 allowed({error, {unknown_request, Name}}) -> is_atom(Name);
 allowed({error, {badarg, Detail}}) -> is_badarg_detail(Detail);
 allowed({error, {Kind, Text}}) when Kind =:= error; Kind =:= db_open;
-                                    Kind =:= backup_engine_open; Kind =:= thread_limit ->
+                                    Kind =:= backup_engine_open; Kind =:= thread_limit;
+                                    Kind =:= error_db_repair ->
     io_lib:printable_unicode_list(Text);
 allowed({error, {Kind, _Path}}) when Kind =:= db_in_use; Kind =:= forbidden_path -> true;
 allowed({error, {bad_option, _Opt}}) -> true;
@@ -368,9 +371,12 @@ is_list_item({Name, Arity, Pool}) when is_atom(Name), is_integer(Arity), (Pool =
 is_list_item(_) -> false.
 
 is_badarg_detail({Kind, Ref}) when Kind =:= unknown_handle; Kind =:= closed_handle;
-                                   Kind =:= not_owner -> is_reference(Ref);
+                                   Kind =:= not_owner; Kind =:= not_transaction_db;
+                                   Kind =:= column_family_of_other_db;
+                                   Kind =:= snapshot_of_other_db -> is_reference(Ref);
 is_badarg_detail({wrong_handle_kind, Ref, Expected}) ->
-    is_reference(Ref) andalso lists:member(Expected, [db, backup_engine]);
+    is_reference(Ref) andalso lists:member(Expected, [db, backup_engine, column_family,
+                                                      iterator, snapshot, transaction]);
 is_badarg_detail({not_connected, Node}) -> is_atom(Node);
 is_badarg_detail({Kind, Name}) when Kind =:= bad_argument; Kind =:= bad_path;
                                     Kind =:= relative_path -> is_atom(Name);

@@ -21,13 +21,18 @@ names() ->
 
 arities() ->
     #{open => [2], close => [1], put => [4], get => [3], delete => [3], destroy => [2],
-      count => [1], flush => [2], checkpoint => [2], open_backup_engine => [1, 2],
+      count => [1], flush => [2, 3], checkpoint => [2], open_backup_engine => [1, 2],
       create_new_backup => [2, 3], get_backup_info => [1], verify_backup => [2, 3],
       stop_backup => [1], delete_backup => [2], purge_old_backup => [2],
       gc_backup_engine => [1], close_backup_engine => [1], restore_db_from_backup => [3, 4, 5],
       restore_db_from_latest_backup => [2, 3, 4], restore_from_backup => [4],
       restore_from_latest_backup => [3], give_away => [3, 4], set_heir => [3, 4],
-      owner_down => [1], owners => [1], routes => [0]}.
+      owner_down => [1], owners => [1], routes => [0],
+      repair => [2], compact_range => [4, 5], sync_wal => [1],
+      open_optimistic_transaction_db => [2, 3], transaction => [2],
+      transaction_put => [3, 4], transaction_get => [3, 4], transaction_delete => [2, 3],
+      transaction_iterator => [2, 3], transaction_commit => [1], transaction_rollback => [1],
+      release_transaction => [1]}.
 
 %%%===================================================================
 %%% Requests
@@ -64,7 +69,8 @@ typed_args(get, _, C) -> [db(C), key(C), read_opts(C)];
 typed_args(delete, _, C) -> [db(C), key(C), write_opts(C)];
 typed_args(destroy, _, C) -> [path(C), db_opts(C)];
 typed_args(count, _, C) -> [db(C)];
-typed_args(flush, _, C) -> [db(C), maybe(fun() -> [{wait, bool(C)}] end, C)];
+typed_args(flush, 2, C) -> [db(C), flush_opts(C)];
+typed_args(flush, 3, C) -> [db(C), flush_target(C), flush_opts(C)];
 typed_args(checkpoint, _, C) -> [db(C), path(C)];
 typed_args(open_backup_engine, _, C) -> [path(C), engine_opts(C)];
 typed_args(create_new_backup, _, C) ->
@@ -91,6 +97,23 @@ typed_args(set_heir, 3, C) -> [handle(C), oneof([fun() -> pid(C) end, fun() -> n
 typed_args(set_heir, 4, C) -> [handle(C), oneof([fun() -> pid(C) end, fun() -> none end]),
                                any_term(C), owner_opts(C)];
 typed_args(owner_down, _, C) -> [pid(C)];
+typed_args(repair, _, C) -> [path(C), db_opts(C)];
+typed_args(compact_range, 4, C) -> [db(C), bound(C), bound(C), compact_opts(C)];
+typed_args(compact_range, 5, C) -> [db(C), handle(C), bound(C), bound(C), compact_opts(C)];
+typed_args(sync_wal, _, C) -> [db(C)];
+typed_args(open_optimistic_transaction_db, _, C) -> [path(C), db_opts(C), cf_descriptors(C)];
+typed_args(transaction, _, C) -> [db(C), write_opts(C)];
+typed_args(transaction_put, 3, C) -> [handle(C), key(C), value(C)];
+typed_args(transaction_put, 4, C) -> [handle(C), handle(C), key(C), value(C)];
+typed_args(transaction_get, 3, C) -> [handle(C), key(C), read_opts(C)];
+typed_args(transaction_get, 4, C) -> [handle(C), handle(C), key(C), read_opts(C)];
+typed_args(transaction_delete, 2, C) -> [handle(C), key(C)];
+typed_args(transaction_delete, 3, C) -> [handle(C), handle(C), key(C)];
+typed_args(transaction_iterator, 2, C) -> [handle(C), read_opts(C)];
+typed_args(transaction_iterator, 3, C) -> [handle(C), handle(C), read_opts(C)];
+typed_args(transaction_commit, _, C) -> [handle(C)];
+typed_args(transaction_rollback, _, C) -> [handle(C)];
+typed_args(release_transaction, _, C) -> [handle(C)];
 typed_args(owners, _, C) -> [oneof([fun() -> maps:get(node, C) end, fun() -> node() end,
                                     fun() -> atom(C) end, fun() -> any_term(C) end])].
 
@@ -298,6 +321,29 @@ db_opts(C) ->
 write_opts(C) ->
     opts_from(C, [{sync, fun bool/1}, {disable_wal, fun bool/1}, {no_slowdown, fun bool/1},
                   {low_pri, fun bool/1}]).
+
+flush_opts(C) -> opts_from(C, [{wait, fun bool/1}, {allow_write_stall, fun bool/1}]).
+
+flush_target(C) ->
+    oneof([fun() -> default_column_family end, fun() -> handle(C) end,
+           fun() -> [handle(C) || _ <- lists:seq(1, uniform(3) - 1)] end,
+           fun() -> any_term(C) end]).
+
+compact_opts(C) ->
+    opts_from(C, [{exclusive_manual_compaction, fun bool/1}, {change_level, fun bool/1},
+                  {target_level, fun id/1}, {allow_write_stall, fun bool/1},
+                  {max_subcompactions, fun id/1}]).
+
+%% A range bound: a key, open, or anything.
+bound(C) -> oneof([fun() -> undefined end, fun() -> key(C) end]).
+
+cf_descriptors(C) ->
+    case uniform(4) of
+        1 -> any_term(C);
+        _ -> [{oneof([fun() -> "default" end, fun() -> string(C) end, fun() -> bin(C) end]),
+               opts_from(C, [{write_buffer_size, fun id/1}])}
+              || _ <- lists:seq(1, uniform(3) - 1)]
+    end.
 
 read_opts(C) ->
     opts_from(C, [{verify_checksums, fun bool/1}, {fill_cache, fun bool/1},

@@ -20,7 +20,12 @@
 %% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
 -export([]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
--export([]).
+-export([repair/2, compact_range/4, compact_range/5, sync_wal/1, flush/3,
+         open_optimistic_transaction_db/2, open_optimistic_transaction_db/3,
+         transaction/2, transaction_put/3, transaction_put/4, transaction_get/3,
+         transaction_get/4, transaction_delete/2, transaction_delete/3,
+         transaction_iterator/2, transaction_iterator/3, transaction_commit/1,
+         transaction_rollback/1, release_transaction/1]).
 -export([open_backup_engine/1, open_backup_engine/2,
          create_new_backup/2, create_new_backup/3,
          get_backup_info/1,
@@ -349,3 +354,178 @@ ping(Node) ->
 %%% Maintenance and transactions
 %%%===================================================================
 %% Maintenance and transactions: see docs/DATA_API.md.
+
+% @doc See {@link rocksdb_jnode:repair/2}.
+-spec repair(Path, Options) -> ok | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      Options :: rocksdb_jnode:db_options(),
+      Reason :: {error_db_repair, rocksdb_jnode:error_text()} | {db_in_use, binary()} | rocksdb_jnode:path_error()
+              | rocksdb_jnode:node_error().
+repair(Path, Options) ->
+    rocksdb_jnode:repair(Path, Options).
+
+% @doc See {@link rocksdb_jnode:compact_range/4}.
+-spec compact_range(Db, Begin, End, Options) -> ok | {error, Reason} when
+      Db :: rocksdb_jnode:db_handle(),
+      Begin :: rocksdb_jnode:key() | undefined,
+      End :: rocksdb_jnode:key() | undefined,
+      Options :: rocksdb_jnode:compact_range_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {thread_limit, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+compact_range(Db, Begin, End, Options) ->
+    rocksdb_jnode:compact_range(Db, Begin, End, Options).
+
+% @doc See {@link rocksdb_jnode:compact_range/5}.
+-spec compact_range(Db, Cf, Begin, End, Options) -> ok | {error, Reason} when
+      Db :: rocksdb_jnode:db_handle(),
+      Cf :: rocksdb_jnode:column_family(),
+      Begin :: rocksdb_jnode:key() | undefined,
+      End :: rocksdb_jnode:key() | undefined,
+      Options :: rocksdb_jnode:compact_range_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {thread_limit, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+compact_range(Db, Cf, Begin, End, Options) ->
+    rocksdb_jnode:compact_range(Db, Cf, Begin, End, Options).
+
+% @doc See {@link rocksdb_jnode:sync_wal/1}.
+-spec sync_wal(Db) -> ok | {error, Reason} when
+      Db :: rocksdb_jnode:db_handle(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+sync_wal(Db) ->
+    rocksdb_jnode:sync_wal(Db).
+
+% @doc See {@link rocksdb_jnode:flush/3}.
+-spec flush(Db, Target, FlushOptions) -> ok | {error, Reason} when
+      Db :: rocksdb_jnode:db_handle(),
+      Target :: rocksdb_jnode:flush_target(),
+      FlushOptions :: rocksdb_jnode:flush_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+flush(Db, Target, FlushOptions) ->
+    rocksdb_jnode:flush(Db, Target, FlushOptions).
+
+% @doc See {@link rocksdb_jnode:open_optimistic_transaction_db/2}.
+-spec open_optimistic_transaction_db(Path, Options) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      Options :: rocksdb_jnode:db_options(),
+      Db :: rocksdb_jnode:db_handle(),
+      Cf :: rocksdb_jnode:column_family(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error() | rocksdb_jnode:node_error().
+open_optimistic_transaction_db(Path, Options) ->
+    rocksdb_jnode:open_optimistic_transaction_db(Path, Options).
+
+% @doc See {@link rocksdb_jnode:open_optimistic_transaction_db/3}.
+-spec open_optimistic_transaction_db(Path, Options, CfDescriptors) ->
+          {ok, Db, [Cf]} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      Options :: rocksdb_jnode:db_options(),
+      CfDescriptors :: [rocksdb_jnode:cf_descriptor()],
+      Db :: rocksdb_jnode:db_handle(),
+      Cf :: rocksdb_jnode:column_family(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error() | rocksdb_jnode:node_error().
+open_optimistic_transaction_db(Path, Options, CfDescriptors) ->
+    rocksdb_jnode:open_optimistic_transaction_db(Path, Options, CfDescriptors).
+
+% @doc See {@link rocksdb_jnode:transaction/2}.
+-spec transaction(Db, WriteOptions) -> {ok, Transaction} | {error, Reason} when
+      Db :: rocksdb_jnode:db_handle(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Transaction :: rocksdb_jnode:transaction(),
+      Reason :: rocksdb_jnode:node_error().
+transaction(Db, WriteOptions) ->
+    rocksdb_jnode:transaction(Db, WriteOptions).
+
+% @doc See {@link rocksdb_jnode:transaction_put/3}.
+-spec transaction_put(Transaction, Key, Value) -> ok | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Key :: rocksdb_jnode:key(),
+      Value :: rocksdb_jnode:value(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {too_large, pos_integer(), pos_integer()} | rocksdb_jnode:node_error().
+transaction_put(Transaction, Key, Value) ->
+    rocksdb_jnode:transaction_put(Transaction, Key, Value).
+
+% @doc See {@link rocksdb_jnode:transaction_put/4}.
+-spec transaction_put(Transaction, Cf, Key, Value) -> ok | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Cf :: rocksdb_jnode:column_family(),
+      Key :: rocksdb_jnode:key(),
+      Value :: rocksdb_jnode:value(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {too_large, pos_integer(), pos_integer()} | rocksdb_jnode:node_error().
+transaction_put(Transaction, Cf, Key, Value) ->
+    rocksdb_jnode:transaction_put(Transaction, Cf, Key, Value).
+
+% @doc See {@link rocksdb_jnode:transaction_get/3}.
+-spec transaction_get(Transaction, Key, ReadOptions) -> {ok, Value} | not_found | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Key :: rocksdb_jnode:key(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Value :: rocksdb_jnode:value(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+transaction_get(Transaction, Key, ReadOptions) ->
+    rocksdb_jnode:transaction_get(Transaction, Key, ReadOptions).
+
+% @doc See {@link rocksdb_jnode:transaction_get/4}.
+-spec transaction_get(Transaction, Cf, Key, ReadOptions) ->
+          {ok, Value} | not_found | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Cf :: rocksdb_jnode:column_family(),
+      Key :: rocksdb_jnode:key(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Value :: rocksdb_jnode:value(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+transaction_get(Transaction, Cf, Key, ReadOptions) ->
+    rocksdb_jnode:transaction_get(Transaction, Cf, Key, ReadOptions).
+
+% @doc See {@link rocksdb_jnode:transaction_delete/2}.
+-spec transaction_delete(Transaction, Key) -> ok | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Key :: rocksdb_jnode:key(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+transaction_delete(Transaction, Key) ->
+    rocksdb_jnode:transaction_delete(Transaction, Key).
+
+% @doc See {@link rocksdb_jnode:transaction_delete/3}.
+-spec transaction_delete(Transaction, Cf, Key) -> ok | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Cf :: rocksdb_jnode:column_family(),
+      Key :: rocksdb_jnode:key(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+transaction_delete(Transaction, Cf, Key) ->
+    rocksdb_jnode:transaction_delete(Transaction, Cf, Key).
+
+% @doc See {@link rocksdb_jnode:transaction_iterator/2}.
+-spec transaction_iterator(Transaction, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Iterator :: rocksdb_jnode:iterator(),
+      Reason :: rocksdb_jnode:node_error().
+transaction_iterator(Transaction, ReadOptions) ->
+    rocksdb_jnode:transaction_iterator(Transaction, ReadOptions).
+
+% @doc See {@link rocksdb_jnode:transaction_iterator/3}.
+-spec transaction_iterator(Transaction, Cf, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Cf :: rocksdb_jnode:column_family(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Iterator :: rocksdb_jnode:iterator(),
+      Reason :: rocksdb_jnode:node_error().
+transaction_iterator(Transaction, Cf, ReadOptions) ->
+    rocksdb_jnode:transaction_iterator(Transaction, Cf, ReadOptions).
+
+% @doc See {@link rocksdb_jnode:transaction_commit/1}.
+-spec transaction_commit(Transaction) -> ok | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+transaction_commit(Transaction) ->
+    rocksdb_jnode:transaction_commit(Transaction).
+
+% @doc See {@link rocksdb_jnode:transaction_rollback/1}.
+-spec transaction_rollback(Transaction) -> ok | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+transaction_rollback(Transaction) ->
+    rocksdb_jnode:transaction_rollback(Transaction).
+
+% @doc See {@link rocksdb_jnode:release_transaction/1}.
+-spec release_transaction(Transaction) -> ok | {error, Reason} when
+      Transaction :: rocksdb_jnode:transaction(),
+      Reason :: rocksdb_jnode:node_error().
+release_transaction(Transaction) ->
+    rocksdb_jnode:release_transaction(Transaction).

@@ -61,7 +61,12 @@
 %% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
 -export([]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
--export([]).
+-export([repair/2, compact_range/4, compact_range/5, sync_wal/1, flush/3,
+         open_optimistic_transaction_db/2, open_optimistic_transaction_db/3,
+         transaction/2, transaction_put/3, transaction_put/4, transaction_get/3,
+         transaction_get/4, transaction_delete/2, transaction_delete/3,
+         transaction_iterator/2, transaction_iterator/3, transaction_commit/1,
+         transaction_rollback/1, release_transaction/1]).
 %% Backups.
 -export([open_backup_engine/1, open_backup_engine/2,
          create_new_backup/2, create_new_backup/3,
@@ -83,6 +88,7 @@
 -import(rocksdb_jnode_args, [handle/2, handle_on/3, binary/2, int/2, options/2, path/2,
                              node_name/1, heir/1, recipient/2, target/1, owned_target/1,
                              owner/0, within_max_value_size/2]).
+-import(rocksdb_jnode_args, [range_bound/2, flush_target/2, cf_descriptors/2, owned_options/3]).
 -import(rocksdb_jnode_call, [request/2]).
 
 -type db_handle() :: reference().
@@ -153,6 +159,24 @@
               error_text/0, db_options/0, destroy_options/0, write_options/0, flush_options/0,
               read_options/0, backup_engine_options/0, backup_options/0, verify_options/0,
               restore_options/0, backup_info/0, node_error/0, path_error/0, restore_error/0]).
+
+%% Maintenance and transactions (docs/DATA_API.md).
+%% A transaction of an optimistic transaction DB; a column family; an iterator.
+-type transaction() :: reference().
+-type column_family() :: reference().
+-type iterator() :: reference().
+%% The column families of an open: `{Name, CfOptions}', `"default"' among them.
+-type cf_descriptor() :: {Name :: string(), CfOptions :: [{atom(), term()}]}.
+-type compact_range_options() :: [{exclusive_manual_compaction, boolean()}
+                                  | {change_level, boolean()}
+                                  | {target_level, integer()}
+                                  | {allow_write_stall, boolean()}
+                                  | {max_subcompactions, non_neg_integer()}
+                                  | {atom(), term()}].
+-type flush_target() :: default_column_family | column_family() | [column_family()].
+
+-export_type([transaction/0, column_family/0, iterator/0, cf_descriptor/0,
+              compact_range_options/0, flush_target/0]).
 
 %%%===================================================================
 %%% Databases
@@ -284,6 +308,257 @@ checkpoint(Db, ToPath) ->
 %%% Maintenance and transactions
 %%%===================================================================
 %% Maintenance and transactions: see docs/DATA_API.md.
+
+%% @doc Repairs the database at `Path' (RocksDB's `RepairDB': it rebuilds what it can from the
+%% files it finds; some data may be lost). A database or backup engine open on the node in,
+%% inside or around `Path', or a backup, restore or destroy using it, gives
+%% `{error, {db_in_use, Path}}'. Routed like {@link destroy/2}; a long call.
+-spec repair(Path, Options) -> ok | {error, Reason} when
+      Path :: path(),
+      Options :: db_options(),
+      Reason :: {error_db_repair, error_text()} | {db_in_use, binary()} | path_error()
+              | node_error().
+repair(Path, Options) ->
+    AbsPath = path(path, Path),
+    {Node, Opts} = target(Options),
+    request(Node, {repair, AbsPath, Opts}).
+
+%% @doc Compacts the keys from `Begin' to `End' of the default column family; `undefined'
+%% leaves that end open (the NIF's documentation says so; its code compacts up to the empty key
+%% instead). Options: `{exclusive_manual_compaction, boolean()}', `{change_level, boolean()}',
+%% `{target_level, integer()}', `{allow_write_stall, boolean()}',
+%% `{max_subcompactions, non_neg_integer()}'. A long call.
+-spec compact_range(Db, Begin, End, Options) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Begin :: key() | undefined,
+      End :: key() | undefined,
+      Options :: compact_range_options(),
+      Reason :: {error, error_text()} | {thread_limit, error_text()} | node_error().
+compact_range(Db, Begin, End, Options) ->
+    Node = handle(db, Db),
+    request(Node, {compact_range, Db, range_bound('begin', Begin), range_bound('end', End),
+                   options(options, Options)}).
+
+%% @doc {@link compact_range/4} on the column family `Cf' of `Db'. A long call.
+-spec compact_range(Db, Cf, Begin, End, Options) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: column_family(),
+      Begin :: key() | undefined,
+      End :: key() | undefined,
+      Options :: compact_range_options(),
+      Reason :: {error, error_text()} | {thread_limit, error_text()} | node_error().
+compact_range(Db, Cf, Begin, End, Options) ->
+    Node = handle(db, Db),
+    request(Node, {compact_range, Db, handle_on(column_family, Cf, Node),
+                   range_bound('begin', Begin), range_bound('end', End),
+                   options(options, Options)}).
+
+%% @doc Syncs the write-ahead log of `Db' to disk. A long call (it waits on the disk).
+-spec sync_wal(Db) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Reason :: {error, error_text()} | node_error().
+sync_wal(Db) ->
+    request(handle(db, Db), {sync_wal, Db}).
+
+%% @doc Writes the memtables of `default_column_family', of the column family `Cf' or of each
+%% of a list of them to table files. Options: `{wait, boolean()}' (default `true'),
+%% `{allow_write_stall, boolean()}'. {@link flush/2} is `flush(Db, default_column_family, Opts)'.
+%% A long call.
+-spec flush(Db, Target, FlushOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Target :: flush_target(),
+      FlushOptions :: flush_options(),
+      Reason :: {error, error_text()} | node_error().
+flush(Db, Target, FlushOptions) ->
+    Node = handle(db, Db),
+    request(Node, {flush, Db, flush_target(Target, Node), options(flush_options, FlushOptions)}).
+
+%% @doc Opens (or creates) an optimistic transaction database, `{ok, Db, [DefaultCf]}' as the
+%% NIF returns it: {@link open_optimistic_transaction_db/3} with the `"default"' family only.
+%% A long call.
+-spec open_optimistic_transaction_db(Path, Options) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: path(),
+      Options :: db_options(),
+      Db :: db_handle(),
+      Cf :: column_family(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open_optimistic_transaction_db(Path, Options) ->
+    AbsPath = path(path, Path),
+    {Node, Owner, Opts} = owned_target(Options),
+    ok = rocksdb_jnode_owners:opening(Node, Owner),
+    request(Node, {open_optimistic_transaction_db, AbsPath, Opts}).
+
+%% @doc Opens (or creates) an optimistic transaction database with the column families
+%% `CfDescriptors' (`"default"' among them): `{ok, Db, [Cf]}' in descriptor order. The DB is
+%% owned by the caller as {@link open/2}'s, takes every data call, and begins transactions
+%% ({@link transaction/2}). Always read-write. A long call.
+-spec open_optimistic_transaction_db(Path, Options, CfDescriptors) ->
+          {ok, Db, [Cf]} | {error, Reason} when
+      Path :: path(),
+      Options :: db_options(),
+      CfDescriptors :: [cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: column_family(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open_optimistic_transaction_db(Path, Options, CfDescriptors) ->
+    AbsPath = path(path, Path),
+    Descriptors = cf_descriptors(column_families, CfDescriptors),
+    {Node, Owner, Opts} = owned_target(Options),
+    ok = rocksdb_jnode_owners:opening(Node, Owner),
+    request(Node, {open_optimistic_transaction_db, AbsPath, Opts, Descriptors}).
+
+%% @doc Begins a transaction on `Db', which must come from
+%% {@link open_optimistic_transaction_db/3} (`badarg' otherwise, where the NIF would crash).
+%% The caller owns the transaction: it is released when the caller exits, or when `Db' closes.
+%% Its writes are invisible to other readers until {@link transaction_commit/1}. Write options
+%% as {@link put/4}'s.
+-spec transaction(Db, WriteOptions) -> {ok, Transaction} | {error, Reason} when
+      Db :: db_handle(),
+      WriteOptions :: write_options(),
+      Transaction :: transaction(),
+      Reason :: node_error().
+transaction(Db, WriteOptions) ->
+    Node = handle(db, Db),
+    Owner = owner(),
+    Opts = owned_options(write_options, WriteOptions, Owner),
+    ok = rocksdb_jnode_owners:watch(Node, Owner),
+    request(Node, {transaction, Db, Opts}).
+
+%% @doc Stores `Value' under `Key' in the transaction (the default column family). Sizes as
+%% {@link put/4}'s.
+-spec transaction_put(Transaction, Key, Value) -> ok | {error, Reason} when
+      Transaction :: transaction(),
+      Key :: key(),
+      Value :: value(),
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
+transaction_put(Transaction, Key, Value) ->
+    Node = handle(transaction, Transaction),
+    K = binary(key, Key),
+    V = binary(value, Value),
+    case within_max_value_size(K, V) of
+        ok -> request(Node, {transaction_put, Transaction, K, V});
+        TooLarge -> TooLarge
+    end.
+
+%% @doc {@link transaction_put/3} in the column family `Cf' of the transaction's DB.
+-spec transaction_put(Transaction, Cf, Key, Value) -> ok | {error, Reason} when
+      Transaction :: transaction(),
+      Cf :: column_family(),
+      Key :: key(),
+      Value :: value(),
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
+transaction_put(Transaction, Cf, Key, Value) ->
+    Node = handle(transaction, Transaction),
+    C = handle_on(column_family, Cf, Node),
+    K = binary(key, Key),
+    V = binary(value, Value),
+    case within_max_value_size(K, V) of
+        ok -> request(Node, {transaction_put, Transaction, C, K, V});
+        TooLarge -> TooLarge
+    end.
+
+%% @doc Reads `Key' as the transaction sees it (its own writes included), for update: the read
+%% is tracked, so a commit after another writer changed the key fails. `{ok, Value}' or
+%% `not_found'. Read options as {@link get/3}'s.
+-spec transaction_get(Transaction, Key, ReadOptions) -> {ok, Value} | not_found | {error, Reason} when
+      Transaction :: transaction(),
+      Key :: key(),
+      ReadOptions :: read_options(),
+      Value :: value(),
+      Reason :: {error, error_text()} | node_error().
+transaction_get(Transaction, Key, ReadOptions) ->
+    Node = handle(transaction, Transaction),
+    request(Node, {transaction_get, Transaction, binary(key, Key),
+                   options(read_options, ReadOptions)}).
+
+%% @doc {@link transaction_get/3} in the column family `Cf'.
+-spec transaction_get(Transaction, Cf, Key, ReadOptions) ->
+          {ok, Value} | not_found | {error, Reason} when
+      Transaction :: transaction(),
+      Cf :: column_family(),
+      Key :: key(),
+      ReadOptions :: read_options(),
+      Value :: value(),
+      Reason :: {error, error_text()} | node_error().
+transaction_get(Transaction, Cf, Key, ReadOptions) ->
+    Node = handle(transaction, Transaction),
+    request(Node, {transaction_get, Transaction, handle_on(column_family, Cf, Node),
+                   binary(key, Key), options(read_options, ReadOptions)}).
+
+%% @doc Deletes `Key' in the transaction; `ok' whether or not it was there.
+-spec transaction_delete(Transaction, Key) -> ok | {error, Reason} when
+      Transaction :: transaction(),
+      Key :: key(),
+      Reason :: {error, error_text()} | node_error().
+transaction_delete(Transaction, Key) ->
+    Node = handle(transaction, Transaction),
+    request(Node, {transaction_delete, Transaction, binary(key, Key)}).
+
+%% @doc {@link transaction_delete/2} in the column family `Cf'.
+-spec transaction_delete(Transaction, Cf, Key) -> ok | {error, Reason} when
+      Transaction :: transaction(),
+      Cf :: column_family(),
+      Key :: key(),
+      Reason :: {error, error_text()} | node_error().
+transaction_delete(Transaction, Cf, Key) ->
+    Node = handle(transaction, Transaction),
+    request(Node, {transaction_delete, Transaction, handle_on(column_family, Cf, Node),
+                   binary(key, Key)}).
+
+%% @doc An iterator over the DB as the transaction sees it: its uncommitted writes merged in.
+%% The caller owns it. It is closed when the transaction commits, rolls back or is released
+%% (RocksDB frees what it reads then): a later use raises `badarg'.
+-spec transaction_iterator(Transaction, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Transaction :: transaction(),
+      ReadOptions :: read_options(),
+      Iterator :: iterator(),
+      Reason :: node_error().
+transaction_iterator(Transaction, ReadOptions) ->
+    Node = handle(transaction, Transaction),
+    Owner = owner(),
+    Opts = owned_options(read_options, ReadOptions, Owner),
+    ok = rocksdb_jnode_owners:watch(Node, Owner),
+    request(Node, {transaction_iterator, Transaction, Opts}).
+
+%% @doc {@link transaction_iterator/2} over the column family `Cf'.
+-spec transaction_iterator(Transaction, Cf, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Transaction :: transaction(),
+      Cf :: column_family(),
+      ReadOptions :: read_options(),
+      Iterator :: iterator(),
+      Reason :: node_error().
+transaction_iterator(Transaction, Cf, ReadOptions) ->
+    Node = handle(transaction, Transaction),
+    C = handle_on(column_family, Cf, Node),
+    Owner = owner(),
+    Opts = owned_options(read_options, ReadOptions, Owner),
+    ok = rocksdb_jnode_owners:watch(Node, Owner),
+    request(Node, {transaction_iterator, Transaction, C, Opts}).
+
+%% @doc Commits the transaction: `ok', or `{error, {error, Text}}' with RocksDB's
+%% `"Resource busy: ..."' when another writer changed a key it wrote or read since it began.
+%% Its iterators are closed either way; the transaction stays open until
+%% {@link release_transaction/1}.
+-spec transaction_commit(Transaction) -> ok | {error, Reason} when
+      Transaction :: transaction(),
+      Reason :: {error, error_text()} | node_error().
+transaction_commit(Transaction) ->
+    request(handle(transaction, Transaction), {transaction_commit, Transaction}).
+
+%% @doc Drops the transaction's writes. Its iterators are closed.
+-spec transaction_rollback(Transaction) -> ok | {error, Reason} when
+      Transaction :: transaction(),
+      Reason :: {error, error_text()} | node_error().
+transaction_rollback(Transaction) ->
+    request(handle(transaction, Transaction), {transaction_rollback, Transaction}).
+
+%% @doc Releases the transaction (and its iterators); uncommitted writes are dropped. `ok',
+%% also when it was released already or its DB closed.
+-spec release_transaction(Transaction) -> ok | {error, Reason} when
+      Transaction :: transaction(),
+      Reason :: node_error().
+release_transaction(Transaction) ->
+    request(handle(transaction, Transaction), {release_transaction, Transaction}).
 
 %%%===================================================================
 %%% Backups

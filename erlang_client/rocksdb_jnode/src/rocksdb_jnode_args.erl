@@ -11,6 +11,8 @@
 -export([handle/2, handle_on/3, binary/2, int/2, options/2, path/2, node_name/1, heir/1,
          recipient/2, target/1, owned_target/1, owner/0, within_max_value_size/2]).
 -export([badarg/1, format_error/2]).
+%% Maintenance and transactions (issue 7, docs/DATA_API.md).
+-export([range_bound/2, flush_target/2, cf_descriptors/2, owned_options/3]).
 
 %% Ids and counts travel as Java ints.
 -define(MAX_INT, 16#7fffffff).
@@ -229,6 +231,55 @@ within_max_value_size(Key, Value) ->
         Max when is_integer(Max), Size > Max -> {error, {too_large, Size, Max}};
         _ -> ok
     end.
+
+%%%===================================================================
+%%% Maintenance and transactions
+%%%===================================================================
+
+%% @doc An end of a key range: a binary key, or `undefined' for an open end.
+-spec range_bound(Name, Term) -> binary() | undefined when
+      Name :: atom(),
+      Term :: term().
+range_bound(_Name, undefined) -> undefined;
+range_bound(Name, Key) -> binary(Name, Key).
+
+%% @doc What {@link rocksdb_jnode:flush/3} flushes: `default_column_family', a column family
+%% handle of `Node', or a list of them.
+-spec flush_target(Term, Node) -> default_column_family | reference() | [reference()] when
+      Term :: term(),
+      Node :: node().
+flush_target(default_column_family, _Node) ->
+    default_column_family;
+flush_target(Cfs, Node) when is_list(Cfs) ->
+    _ = options(column_families, Cfs),
+    [handle_on(column_family, Cf, Node) || Cf <- Cfs];
+flush_target(Cf, Node) ->
+    handle_on(column_family, Cf, Node).
+
+%% @doc Column family descriptors `[{Name, CfOptions}]', each name a non-empty string (a
+%% charlist, as the NIF wants it) and its options a proper list.
+-spec cf_descriptors(Name, Term) -> [{string(), list()}] when
+      Name :: atom(),
+      Term :: term().
+cf_descriptors(Name, Descriptors) ->
+    [case D of
+         {CfName, CfOpts} when is_list(CfName) ->
+             case is_path_chars(CfName) of
+                 true -> {CfName, options(column_family_options, CfOpts)};
+                 false -> badarg({bad_argument, column_family_name})
+             end;
+         _ ->
+             badarg({bad_argument, Name})
+     end || D <- options(Name, Descriptors)].
+
+%% @doc The options of a request that makes a handle `Owner' owns (a transaction, an
+%% iterator): `{owner, Owner}' last, replacing any the caller gave.
+-spec owned_options(Name, Options, Owner) -> list() when
+      Name :: atom(),
+      Options :: term(),
+      Owner :: pid().
+owned_options(Name, Options, Owner) ->
+    without(owner, options(Name, Options)) ++ [{owner, Owner}].
 
 %%%===================================================================
 %%% badarg

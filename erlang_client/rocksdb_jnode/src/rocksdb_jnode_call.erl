@@ -51,6 +51,7 @@
 %% `routes'; conformance_SUITE checks that the two agree, that the API's calls travel as
 %% wait/1 says, and that the API's docs call exactly these "a long call".
 -define(LONG, [open, close, destroy, flush, checkpoint,
+               repair, compact_range, sync_wal, open_optimistic_transaction_db,
                open_backup_engine, create_new_backup, verify_backup, delete_backup,
                purge_old_backup, gc_backup_engine, close_backup_engine,
                restore_db_from_backup, restore_db_from_latest_backup,

@@ -3,26 +3,21 @@ package io.rocksdbjnode.backup;
 import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import io.rocksdbjnode.handle.RocksDbCApi;
 import java.io.IOException;
 import java.lang.ref.Reference;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.rocksdb.BackupEngine;
-import org.rocksdb.RocksDB;
 
 /**
  * RocksDB's {@code BackupEngine::StopBackup}, which rocksdbjni does not bind, called through
- * the C API that rocksdbjni's own native library exports:
+ * the C API that rocksdbjni's own native library exports ({@link RocksDbCApi}):
  * {@code void rocksdb_backup_engine_stop_backup(rocksdb_backup_engine_t*)}.
  *
- * <p><b>This leans on undocumented internals</b> of rocksdbjni 11.8.1: that its native library
- * exports RocksDB's C API, that a C {@code rocksdb_backup_engine_t} is a struct holding only the
+ * <p><b>This leans on undocumented internals</b> of rocksdbjni 11.8.1: those of
+ * {@link RocksDbCApi}, that a C {@code rocksdb_backup_engine_t} is a struct holding only the
  * {@code BackupEngine*}, and that a Java {@link BackupEngine}'s native handle is that same
- * pointer; and, to find the library, that it is mapped from a file whose name contains
- * {@code librocksdbjni} (read from {@code /proc/self/maps}, so Linux only). Each is checked as far
+ * pointer. Each is checked as far
  * as it can be once, at the first use; when one fails, {@link #available()} is false and callers
  * must do without stopping.
  *
@@ -35,8 +30,6 @@ import org.rocksdb.RocksDB;
 final class NativeBackupStop {
 
     private static final String SYMBOL = "rocksdb_backup_engine_stop_backup";
-    private static final String LIBRARY_MARK = "librocksdbjni";
-    private static final String DELETED_SUFFIX = " (deleted)";
 
     private NativeBackupStop() {}
 
@@ -115,41 +108,6 @@ final class NativeBackupStop {
         if ("false".equals(System.getProperty(SWITCH))) {
             throw new IOException("turned off by -D" + SWITCH + "=false");
         }
-        RocksDB.loadLibrary();
-        Path file = loadedLibraryFile();
-        NativeLibrary library = NativeLibrary.getInstance(file.toString());
-        return library.getFunction(SYMBOL);
-    }
-
-    /**
-     * The file rocksdbjni's library is mapped from in this process. dlopen of that same file
-     * returns the already-loaded copy, so the C API call acts on the objects rocksdbjni made.
-     */
-    private static Path loadedLibraryFile() throws IOException {
-        Path maps = Path.of("/proc/self/maps");
-        if (!Files.isReadable(maps)) {
-            throw new IOException("cannot find rocksdbjni's library: no " + maps);
-        }
-        List<String> lines = Files.readAllLines(maps);
-        String deleted = null;
-        for (String line : lines) {
-            int slash = line.indexOf('/');
-            if (slash < 0) {
-                continue;
-            }
-            String path = line.substring(slash);
-            if (!path.contains(LIBRARY_MARK)) {
-                continue;
-            }
-            if (path.endsWith(DELETED_SUFFIX)) {
-                deleted = path;
-                continue;
-            }
-            return Path.of(path);
-        }
-        if (deleted != null) {
-            throw new IOException("rocksdbjni's library file was deleted after loading: " + deleted);
-        }
-        throw new IOException("no mapped file named *" + LIBRARY_MARK + "* in " + maps);
+        return RocksDbCApi.function(SYMBOL);
     }
 }

@@ -61,7 +61,12 @@ public final class CfHandle extends Handle {
 
     @Override
     protected void closeNative() {
-        cf.close();
+        // rocksdbjni keeps the default family's handle that an open with descriptors returned as
+        // the DB's own default (what DbHandle flushes and writes through) and frees it with the
+        // DB: freeing it here would leave the DB a dangling default.
+        if (!isDefault) {
+            cf.close();
+        }
         if (options != null) {
             options.close();
         }

@@ -14,18 +14,20 @@ import io.rocksdbjnode.wire.Routes;
 import io.rocksdbjnode.wire.Terms;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Logger;
 import org.rocksdb.Checkpoint;
-import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
 
-/** The database requests: open, close, put, get, delete, destroy, count, flush, checkpoint. */
+/**
+ * The database requests: open, close, put, get, delete, destroy, count, checkpoint; and the open
+ * path every open shares ({@link #openDb}). (Flush is {@link MaintenanceOps}'.)
+ */
 public final class DbOps {
-    /** The options of flush: {@code wait} (default true); others ignored. */
-    private static final Option.Reader FLUSH_OPTIONS = Option.Reader.open().bool("wait");
+    private static final Logger LOG = Logger.getLogger(DbOps.class.getName());
 
     private final HandleTable table;
     private final DirectoryClaims claims;
@@ -47,7 +49,6 @@ public final class DbOps {
                 .add("delete", 3, Routes.Pool.QUICK, this::delete)
                 .add("count", 1, Routes.Pool.QUICK, this::count)
                 .add("destroy", 2, Routes.Pool.LONG, this::destroy)
-                .add("flush", 2, Routes.Pool.LONG, this::flush)
                 .add("checkpoint", 2, Routes.Pool.LONG, this::checkpoint);
     }
 
@@ -65,41 +66,73 @@ public final class DbOps {
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
         OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts, guard);
+        Options o = spec.options();
+        boolean readOnly = spec.readOnly();
+        OpenPlan plan = new OpenPlan(readOnly, o.maxBackgroundJobs(), List.of(o),
+                dir -> readOnly ? RocksDB.openReadOnly(o, dir) : RocksDB.open(o, dir));
+        return Terms.ok(openDb(path, ownership, plan).ref());
+    }
+
+    /** A native open of a DB directory. */
+    @FunctionalInterface
+    interface NativeOpen {
+        RocksDB open(String dir) throws RocksDBException;
+    }
+
+    /**
+     * An open to run: read-only or not, the background jobs its options ask for, the option
+     * objects it uses (freed after the DB closes, or at once when the open fails) and the native
+     * open itself.
+     */
+    record OpenPlan(boolean readOnly, int backgroundJobs, List<? extends AutoCloseable> options, NativeOpen open) {}
+
+    /**
+     * Opens a DB as every open does: within the thread budget, holding the directory's claim
+     * (waiting for a closing DB there to finish), owned by {@code ownership}. Returns its handle,
+     * already in the table; on failure the plan's options are freed.
+     */
+    DbHandle openDb(Path path, Ownership ownership, OpenPlan plan) throws RequestException {
         ThreadBudget.Grant grant;
         try {
-            grant = threads.take(spec.options().maxBackgroundJobs(), "open");
+            grant = threads.take(plan.backgroundJobs(), "open");
         } catch (RequestException e) {
-            spec.options().close();
+            closeAll(plan.options());
             throw e;
         }
         try (grant) {
-            return openClaimed(path, spec, ownership);
+            return openClaimed(path, ownership, plan);
         }
     }
 
-    private OtpErlangObject openClaimed(Path path, OptionsMapping.DbOpen spec, Ownership ownership)
-            throws RequestException {
+    private DbHandle openClaimed(Path path, Ownership ownership, OpenPlan plan) throws RequestException {
         claims.awaitClosed(path, 10_000);
         DirectoryClaims.Held claim;
         try {
             claim = claims.claim(DirectoryClaims.Claim.OPEN_DB, List.of(path));
         } catch (DirectoryClaims.Busy busy) {
-            spec.options().close();
+            closeAll(plan.options());
             throw RequestException.dbOpen("IO error: " + path + ": " + busy.blocker().why());
         }
         RocksDB db;
         try {
-            db = spec.readOnly()
-                    ? RocksDB.openReadOnly(spec.options(), path.toString())
-                    : RocksDB.open(spec.options(), path.toString());
+            db = plan.open().open(path.toString());
         } catch (RocksDBException e) {
-            spec.options().close();
+            closeAll(plan.options());
             claim.release();
             throw RequestException.dbOpen(Statuses.text(e));
         }
         // The handle holds the claim from here until its native close.
-        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, List.of(spec.options()), claim, spec.readOnly()));
-        return Terms.ok(h.ref());
+        return table.add(ref -> new DbHandle(ref, ownership, db, plan.options(), claim, plan.readOnly()));
+    }
+
+    static void closeAll(List<? extends AutoCloseable> options) {
+        for (AutoCloseable o : options) {
+            try {
+                o.close();
+            } catch (Exception e) {
+                LOG.warning(() -> "freeing the options of a failed open failed: " + e);
+            }
+        }
     }
 
     OtpErlangObject close(Request r) throws RequestException {
@@ -147,18 +180,6 @@ public final class DbOps {
     /** {@code {count, Db}} -> the estimate-num-keys property, a bare integer as in erlang-rocksdb. */
     OtpErlangObject count(Request r) throws RequestException {
         return withDb(r, 0, d -> Terms.integer(d.db().getLongProperty("rocksdb.estimate-num-keys")));
-    }
-
-    /** {@code {flush, Db, Opts}}: writes the memtables to table files ({@code wait} defaults to true). */
-    OtpErlangObject flush(Request r) throws RequestException {
-        DbHandle h = DbHandle.of(table, r.arg(0));
-        boolean waitForFlush = FLUSH_OPTIONS.read(r.arg(1), "flush_options").bool("wait", true);
-        try (FlushOptions fo = new FlushOptions().setWaitForFlush(waitForFlush)) {
-            return h.leased(d -> {
-                d.db().flush(fo);
-                return Terms.OK;
-            });
-        }
     }
 
     /**

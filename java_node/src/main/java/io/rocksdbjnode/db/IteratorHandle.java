@@ -15,14 +15,37 @@ import org.rocksdb.RocksIterator;
  * slices the native iterator points to) until it closes.
  */
 public final class IteratorHandle extends Handle {
+    /**
+     * Whether the view an iterator reads still exists: checked before each use, under the
+     * iterator's monitor. A transaction's commit or rollback frees what its iterators read.
+     */
+    @FunctionalInterface
+    interface Guard {
+        void check() throws RequestException;
+    }
+
     private final RocksIterator iterator;
     private final ReadSpec spec;
+    private final Object monitor;
+    private final Guard guard;
 
     /** {@code parent}: the DB, column family or transaction the iterator was made from, leased meanwhile. */
     IteratorHandle(OtpErlangRef ref, Ownership ownership, Handle parent, RocksIterator iterator, ReadSpec spec) {
+        this(ref, ownership, parent, iterator, spec, null, () -> { });
+    }
+
+    /**
+     * An iterator whose uses hold {@code monitor} (null: its own) and pass {@code guard} first:
+     * a transaction's iterator holds the transaction's monitor, since the transaction's writes
+     * change the batch it reads, and its guard refuses it once the transaction has ended.
+     */
+    IteratorHandle(OtpErlangRef ref, Ownership ownership, Handle parent, RocksIterator iterator, ReadSpec spec,
+            Object monitor, Guard guard) {
         super(ref, Kind.ITERATOR, ownership, parent);
         this.iterator = iterator;
         this.spec = spec;
+        this.monitor = monitor == null ? this : monitor;
+        this.guard = guard;
     }
 
     /** The open iterator {@code term} names: {@code badarg} otherwise. */
@@ -36,10 +59,14 @@ public final class IteratorHandle extends Handle {
         T run(RocksIterator it) throws RequestException;
     }
 
-    /** Runs {@code use} leased and alone on the iterator ({@code closed_handle} once it is closing). */
+    /**
+     * Runs {@code use} leased and alone on the iterator ({@code closed_handle} once it is closing,
+     * or once the view it reads is gone).
+     */
     public <T> T use(Use<T> use) throws RequestException {
         try (Lease l = lease()) {
-            synchronized (this) {
+            synchronized (monitor) {
+                guard.check();
                 return use.run(iterator);
             }
         }

@@ -24,6 +24,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.BuiltinComparator;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompactionOptionsFIFO;
 import org.rocksdb.CompactionPriority;
 import org.rocksdb.CompactionStyle;
@@ -31,6 +32,7 @@ import org.rocksdb.CompressionOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.DbPath;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.PrepopulateBlobCache;
@@ -820,6 +822,72 @@ final class OptionsMapping {
             return r;
         } catch (RequestException | RuntimeException e) {
             r.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Manual compaction options, as erlang-rocksdb's {@code compact_range_options()}:
+     * {@code exclusive_manual_compaction}, {@code change_level}, {@code allow_write_stall}
+     * (booleans), {@code target_level} (-1, RocksDB's default, or a level),
+     * {@code max_subcompactions} (0, the DB's setting, up to {@link ThreadBudget#MAX_THREADS}:
+     * RocksDB starts a thread for each); others ignored. The caller closes them.
+     */
+    static CompactRangeOptions compactRangeOptions(List<Option> opts) throws RequestException {
+        CompactRangeOptions c = new CompactRangeOptions();
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "exclusive_manual_compaction" -> c.setExclusiveManualCompaction(opt.bool());
+                    case "change_level" -> c.setChangeLevel(opt.bool());
+                    case "target_level" -> c.setTargetLevel(targetLevel(opt));
+                    case "allow_write_stall" -> c.setAllowWriteStall(opt.bool());
+                    case "max_subcompactions" -> c.setMaxSubcompactions(subcompactions(opt));
+                    default -> { }
+                }
+            }
+            return c;
+        } catch (RequestException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** -1 (RocksDB's default: the level the range's files are at) or a level. */
+    private static int targetLevel(Option opt) throws RequestException {
+        opt.expectArity(1);
+        if (opt.value() instanceof com.ericsson.otp.erlang.OtpErlangLong l && l.isLong() && l.longValue() == UNLIMITED) {
+            return UNLIMITED;
+        }
+        return opt.intAtLeast(0);
+    }
+
+    private static int subcompactions(Option opt) throws RequestException {
+        int v = opt.intAtLeast(0);
+        if (v > ThreadBudget.MAX_THREADS) {
+            throw RequestException.badArgument(opt.key());
+        }
+        return v;
+    }
+
+    /**
+     * Flush options, as erlang-rocksdb's {@code flush_options()}: {@code wait} (default true:
+     * return when the flush is done), {@code allow_write_stall}; others ignored. The caller
+     * closes them.
+     */
+    static FlushOptions flushOptions(List<Option> opts) throws RequestException {
+        FlushOptions f = new FlushOptions().setWaitForFlush(true);
+        try {
+            for (Option opt : opts) {
+                switch (opt.key()) {
+                    case "wait" -> f.setWaitForFlush(opt.bool());
+                    case "allow_write_stall" -> f.setAllowWriteStall(opt.bool());
+                    default -> { }
+                }
+            }
+            return f;
+        } catch (RequestException | RuntimeException e) {
+            f.close();
             throw e;
         }
     }

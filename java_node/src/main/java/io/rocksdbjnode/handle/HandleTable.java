@@ -94,6 +94,14 @@ public final class HandleTable {
     }
 
     /**
+     * Whether {@code term} names a handle that was closed (and is still remembered as such), for
+     * the releases that are idempotent as in erlang-rocksdb.
+     */
+    public boolean isClosed(OtpErlangObject term) {
+        return term instanceof OtpErlangRef ref && closed.contains(ref);
+    }
+
+    /**
      * Takes the handle out of the table and closes it (waiting for its requests in flight).
      * Returns false when another caller had already taken it out.
      */

@@ -59,6 +59,11 @@ public final class RequestException extends Exception {
         return text("db_open", text);
     }
 
+    /** {@code {error, {error_db_repair, Text}}}: a repair that failed. */
+    public static RequestException dbRepair(String text) {
+        return text("error_db_repair", text);
+    }
+
     /** {@code {error, {backup_engine_open, Text}}}: a backup engine that could not be opened. */
     public static RequestException backupEngineOpen(String text) {
         return text("backup_engine_open", text);
@@ -174,6 +179,11 @@ public final class RequestException extends Exception {
     /** {@code {error, {badarg, {snapshot_of_other_db, Ref}}}}: a snapshot read through a DB it is not of. */
     public static RequestException snapshotOfOtherDb(OtpErlangRef ref) {
         return badarg("snapshot_of_other_db", ref);
+    }
+
+    /** {@code {error, {badarg, {not_transaction_db, Ref}}}}: a transaction asked of a DB not opened for them. */
+    public static RequestException notTransactionDb(OtpErlangRef ref) {
+        return badarg("not_transaction_db", ref);
     }
 
     /** {@code {error, {badarg, {not_owner, Ref}}}}. */
