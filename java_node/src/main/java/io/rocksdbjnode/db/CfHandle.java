@@ -61,7 +61,12 @@ public final class CfHandle extends Handle {
 
     @Override
     protected void closeNative() {
-        cf.close();
+        // rocksdbjni keeps the handle of the "default" descriptor as the DB's own default family
+        // (RocksDB.getDefaultColumnFamily()), which the DB goes on using until it closes, and
+        // frees then: freeing it here would leave the DB a dangling pointer (a JVM crash).
+        if (cf != db().defaultColumnFamily()) {
+            cf.close();
+        }
         if (options != null) {
             options.close();
         }

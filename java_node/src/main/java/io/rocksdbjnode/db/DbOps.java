@@ -1,6 +1,7 @@
 package io.rocksdbjnode.db;
 
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.rocksdbjnode.handle.DirectoryClaims;
 import io.rocksdbjnode.handle.HandleTable;
 import io.rocksdbjnode.handle.Ownership;
@@ -12,9 +13,17 @@ import io.rocksdbjnode.wire.Request;
 import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Routes;
 import io.rocksdbjnode.wire.Terms;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Logger;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -22,8 +31,13 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
 
-/** The database requests: open, close, put, get, delete, destroy, count, flush, checkpoint. */
+/**
+ * The database requests: the opens (with and without column family descriptors, read-write and
+ * read-only), close, put, get, delete, destroy, count, flush, checkpoint.
+ */
 public final class DbOps {
+    private static final Logger LOG = Logger.getLogger(DbOps.class.getName());
+
     /** The options of flush: {@code wait} (default true); others ignored. */
     private static final Option.Reader FLUSH_OPTIONS = Option.Reader.open().bool("wait");
 
@@ -41,6 +55,11 @@ public final class DbOps {
 
     public void register(Routes routes) {
         routes.add("open", 2, Routes.Pool.LONG, this::open)
+                .add("open", 3, Routes.Pool.LONG, this::openWithFamilies)
+                .add("open_with_cf", 3, Routes.Pool.LONG, this::openWithFamilies)
+                .add("open_readonly", 2, Routes.Pool.LONG, this::openReadOnly)
+                .add("open_readonly", 3, Routes.Pool.LONG, this::openWithFamiliesReadOnly)
+                .add("open_with_cf_readonly", 3, Routes.Pool.LONG, this::openWithFamiliesReadOnly)
                 .add("close", 1, Routes.Pool.LONG, this::close)
                 .add("put", 4, Routes.Pool.QUICK, this::put)
                 .add("get", 3, Routes.Pool.QUICK, this::get)
@@ -61,45 +80,152 @@ public final class DbOps {
 
     /** {@code {open, Path, Opts}} -> {@code {ok, Db} | {error, {db_open, Text}}}. */
     OtpErlangObject open(Request r) throws RequestException {
+        return openSingle(r, false);
+    }
+
+    /** {@code {open_readonly, Path, Opts}}: {@link #open} read-only, whatever the options say. */
+    OtpErlangObject openReadOnly(Request r) throws RequestException {
+        return openSingle(r, true);
+    }
+
+    private OtpErlangObject openSingle(Request r, boolean forceReadOnly) throws RequestException {
         Path path = guard.resolve(r.arg(0), "path");
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
         OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts);
-        ThreadBudget.Grant grant;
+        Options o = spec.options();
+        boolean readOnly = forceReadOnly || spec.readOnly();
+        OpenPlan plan = new OpenPlan(readOnly, o.maxBackgroundJobs(), List.of(o),
+                dir -> readOnly ? RocksDB.openReadOnly(o, dir) : RocksDB.open(o, dir));
+        return Terms.ok(openDb(path, ownership, plan).ref());
+    }
+
+    /**
+     * {@code {open, Path, DbOpts, [{Name, CfOpts}]}} (and {@code open_with_cf}) ->
+     * {@code {ok, Db, [Cf]}}, the families in descriptor order; RocksDB wants every family of the
+     * DB named, {@code "default"} too.
+     */
+    OtpErlangObject openWithFamilies(Request r) throws RequestException {
+        return openFamilies(r, false);
+    }
+
+    /** {@code {open_readonly, Path, DbOpts, Descriptors}} (and {@code open_with_cf_readonly}). */
+    OtpErlangObject openWithFamiliesReadOnly(Request r) throws RequestException {
+        return openFamilies(r, true);
+    }
+
+    private OtpErlangObject openFamilies(Request r, boolean forceReadOnly) throws RequestException {
+        Path path = guard.resolve(r.arg(0), "path");
+        List<Option> opts = Option.parse(r.arg(1), "options");
+        Ownership ownership = Ownership.extract(opts, r.from());
+        List<OtpErlangObject> descriptorTerms = Terms.elements(r.arg(2), "column_families");
+        OptionsMapping.DbOpenWithFamilies spec = OptionsMapping.dbWideOptions(opts);
+        List<AutoCloseable> options = new ArrayList<>();
+        options.add(spec.options());
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         try {
-            grant = threads.take(spec.options().maxBackgroundJobs(), "open");
-        } catch (RequestException e) {
-            spec.options().close();
+            for (OtpErlangObject d : descriptorTerms) {
+                Family f = Family.of(d);
+                ColumnFamilyOptions cfo = OptionsMapping.columnFamilyOptions(f.options());
+                options.add(cfo);
+                descriptors.add(new ColumnFamilyDescriptor(f.name(), cfo));
+            }
+        } catch (RequestException | RuntimeException e) {
+            closeAll(options);
             throw e;
         }
-        try (grant) {
-            return openClaimed(path, spec, ownership);
+        boolean readOnly = forceReadOnly || spec.readOnly();
+        DBOptions o = spec.options();
+        List<ColumnFamilyHandle> natives = new ArrayList<>();
+        OpenPlan plan = new OpenPlan(readOnly, o.maxBackgroundJobs(), options,
+                dir -> readOnly ? RocksDB.openReadOnly(o, dir, descriptors, natives)
+                        : RocksDB.open(o, dir, descriptors, natives));
+        DbHandle h = openDb(path, ownership, plan);
+        // The DB frees the families' options; RocksDB.close frees the natives not yet freed.
+        List<OtpErlangObject> cfs = h.leased(d -> {
+            List<OtpErlangObject> refs = new ArrayList<>();
+            for (int i = 0; i < natives.size(); i++) {
+                ColumnFamilyHandle cf = natives.get(i);
+                boolean isDefault = Arrays.equals(descriptors.get(i).getName(), RocksDB.DEFAULT_COLUMN_FAMILY);
+                refs.add(table.addChild(ref -> new CfHandle(ref, d, cf, null, isDefault)).ref());
+            }
+            return refs;
+        });
+        return Terms.tuple(Terms.OK, h.ref(), Terms.list(cfs));
+    }
+
+    /** A column family descriptor {@code {Name, CfOpts}}: the name as RocksDB keeps it (UTF-8). */
+    record Family(byte[] name, List<Option> options) {
+        static Family of(OtpErlangObject term) throws RequestException {
+            if (term instanceof OtpErlangTuple t && t.arity() == 2) {
+                String name = Terms.string(t.elementAt(0), "column_family_name");
+                return new Family(name.getBytes(StandardCharsets.UTF_8),
+                        Option.parse(t.elementAt(1), "column_family_options"));
+            }
+            throw RequestException.badArgument("column_families");
         }
     }
 
-    private OtpErlangObject openClaimed(Path path, OptionsMapping.DbOpen spec, Ownership ownership)
-            throws RequestException {
+    /** A native open of a DB directory. */
+    @FunctionalInterface
+    interface NativeOpen {
+        RocksDB open(String dir) throws RocksDBException;
+    }
+
+    /**
+     * An open to run: read-only or not, the background jobs its options ask for, the option
+     * objects it uses (freed after the DB closes, or at once when the open fails) and the native
+     * open itself.
+     */
+    record OpenPlan(boolean readOnly, int backgroundJobs, List<? extends AutoCloseable> options, NativeOpen open) {}
+
+    /**
+     * Opens a DB as every open does: within the thread budget, holding the directory's claim
+     * (waiting for a closing DB there to finish), owned by {@code ownership}. Returns its handle,
+     * already in the table; on failure the plan's options are freed.
+     */
+    DbHandle openDb(Path path, Ownership ownership, OpenPlan plan) throws RequestException {
+        ThreadBudget.Grant grant;
+        try {
+            grant = threads.take(plan.backgroundJobs(), "open");
+        } catch (RequestException e) {
+            closeAll(plan.options());
+            throw e;
+        }
+        try (grant) {
+            return openClaimed(path, ownership, plan);
+        }
+    }
+
+    private DbHandle openClaimed(Path path, Ownership ownership, OpenPlan plan) throws RequestException {
         claims.awaitClosed(path, 10_000);
         DirectoryClaims.Held claim;
         try {
             claim = claims.claim(DirectoryClaims.Claim.OPEN_DB, List.of(path));
         } catch (DirectoryClaims.Busy busy) {
-            spec.options().close();
+            closeAll(plan.options());
             throw RequestException.dbOpen("IO error: " + path + ": " + busy.blocker().why());
         }
         RocksDB db;
         try {
-            db = spec.readOnly()
-                    ? RocksDB.openReadOnly(spec.options(), path.toString())
-                    : RocksDB.open(spec.options(), path.toString());
+            db = plan.open().open(path.toString());
         } catch (RocksDBException e) {
-            spec.options().close();
+            closeAll(plan.options());
             claim.release();
             throw RequestException.dbOpen(Statuses.text(e));
         }
         // The handle holds the claim from here until its native close.
-        DbHandle h = table.add(ref -> new DbHandle(ref, ownership, db, List.of(spec.options()), claim, spec.readOnly()));
-        return Terms.ok(h.ref());
+        return table.add(ref -> new DbHandle(ref, ownership, db, plan.options(), claim, plan.readOnly()));
+    }
+
+    private static void closeAll(List<? extends AutoCloseable> options) {
+        for (AutoCloseable o : options) {
+            try {
+                o.close();
+            } catch (Exception e) {
+                LOG.warning(() -> "freeing the options of a failed open failed: " + e);
+            }
+        }
     }
 
     OtpErlangObject close(Request r) throws RequestException {
