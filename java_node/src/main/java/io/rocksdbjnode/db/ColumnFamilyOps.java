@@ -11,6 +11,7 @@ import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Routes;
 import io.rocksdbjnode.wire.Terms;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +57,18 @@ public final class ColumnFamilyOps {
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership.extract(opts, r.from());
         try (Options o = OptionsMapping.dbOptions(opts).options()) {
+            List<byte[]> listed = RocksDB.listColumnFamilies(o, path.toString());
+            if (listed.isEmpty()) {
+                // rocksdbjni gives an empty list where RocksDB's status says why (no DB there, most
+                // often): a DB always has its "default" family.
+                Path current = path.resolve("CURRENT");
+                throw RequestException.dbOpen(Files.exists(current)
+                        ? "IO error: no column families could be read from " + current
+                        : "IO error: While opening a file for sequentially reading: " + current
+                                + ": No such file or directory");
+            }
             List<OtpErlangObject> names = new ArrayList<>();
-            for (byte[] name : RocksDB.listColumnFamilies(o, path.toString())) {
+            for (byte[] name : listed) {
                 names.add(Terms.charlist(new String(name, StandardCharsets.UTF_8)));
             }
             return Terms.ok(Terms.list(names));

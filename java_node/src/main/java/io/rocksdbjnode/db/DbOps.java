@@ -213,6 +213,11 @@ public final class DbOps {
             closeAll(plan.options());
             claim.release();
             throw RequestException.dbOpen(Statuses.text(e));
+        } catch (IllegalArgumentException e) {
+            // rocksdbjni's own checks (a descriptor list without "default"), before RocksDB's.
+            closeAll(plan.options());
+            claim.release();
+            throw RequestException.dbOpen("Invalid argument: " + e.getMessage());
         }
         // The handle holds the claim from here until its native close.
         return table.add(ref -> new DbHandle(ref, ownership, db, plan.options(), claim, plan.readOnly()));
