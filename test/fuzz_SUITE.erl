@@ -346,6 +346,8 @@ allowed(pong) -> true;
 allowed(not_found) -> true;
 allowed(I) when is_integer(I), I >= 0 -> true;
 allowed({ok, R}) when is_reference(R) -> true;                   % open, open_backup_engine
+allowed({ok, R, Cfs}) when is_reference(R), is_list(Cfs) ->       % open/3 and friends
+    lists:all(fun erlang:is_reference/1, Cfs);
 allowed({ok, V}) when is_binary(V) -> true;                      % get
 allowed({ok, L}) when is_list(L) -> lists:all(fun is_list_item/1, L); % info, owner_down, owners
 allowed({error, Atom}) when Atom =:= incomplete; Atom =:= bad_request; Atom =:= out_of_memory;
@@ -364,13 +366,16 @@ is_list_item(#{id := Id, backup_id := Id, timestamp := T, size := S, number_file
   when is_integer(Id), is_integer(T), is_integer(S), is_integer(N) -> true;
 is_list_item({H, Heir}) when is_reference(H), is_pid(Heir) -> true;
 is_list_item(P) when is_pid(P) -> true;
+is_list_item(Name) when is_list(Name) -> io_lib:printable_unicode_list(Name); % column families
 is_list_item({Name, Arity, Pool}) when is_atom(Name), is_integer(Arity), (Pool =:= quick orelse Pool =:= long) -> true;
 is_list_item(_) -> false.
 
 is_badarg_detail({Kind, Ref}) when Kind =:= unknown_handle; Kind =:= closed_handle;
                                    Kind =:= not_owner -> is_reference(Ref);
 is_badarg_detail({wrong_handle_kind, Ref, Expected}) ->
-    is_reference(Ref) andalso lists:member(Expected, [db, backup_engine]);
+    is_reference(Ref) andalso lists:member(Expected, [db, backup_engine, column_family]);
+is_badarg_detail({column_family_of_other_db, Ref}) ->
+    is_reference(Ref);
 is_badarg_detail({not_connected, Node}) -> is_atom(Node);
 is_badarg_detail({Kind, Name}) when Kind =:= bad_argument; Kind =:= bad_path;
                                     Kind =:= relative_path -> is_atom(Name);
