@@ -319,6 +319,30 @@ args(Config, transaction_iterator, 3) -> txn_cf(Config) ++ [[]];
 args(Config, transaction_commit, 1) -> [txn(Config)];
 args(Config, transaction_rollback, 1) -> [txn(Config)];
 args(Config, release_transaction, 1) -> [txn(Config)];
+args(Config, open, 3) -> [cf_path(Config), [], cf_descriptors()];
+args(Config, open_with_cf, 3) -> [cf_path(Config), [], cf_descriptors()];
+args(Config, open_readonly, 2) -> [closed_db(Config), []];
+args(Config, open_readonly, 3) -> [cf_path(Config), [], cf_descriptors()];
+args(Config, open_with_cf_readonly, 3) -> [cf_path(Config), [], cf_descriptors()];
+args(Config, list_column_families, 2) -> [cf_path(Config), []];
+args(Config, create_column_family, 3) -> [db(Config), "new", []];
+args(Config, drop_column_family, 1) -> [element(2, db_cf(Config))];
+args(Config, drop_column_family, 2) -> tuple_to_list(db_cf(Config));
+args(Config, destroy_column_family, 1) -> [element(2, db_cf(Config))];
+args(Config, destroy_column_family, 2) -> tuple_to_list(db_cf(Config));
+args(Config, put, 5) -> tuple_to_list(db_cf(Config)) ++ [<<"k">>, <<"v">>, []];
+args(Config, get, 4) -> tuple_to_list(db_cf(Config)) ++ [<<"k">>, []];
+args(Config, delete, 4) -> tuple_to_list(db_cf(Config)) ++ [<<"k">>, []];
+args(Config, count, 2) -> tuple_to_list(db_cf(Config));
+args(Config, single_delete, 3) -> [db(Config), <<"k">>, []];
+args(Config, single_delete, 4) -> tuple_to_list(db_cf(Config)) ++ [<<"k">>, []];
+args(Config, delete_range, 4) -> [db(Config), <<"a">>, <<"z">>, []];
+args(Config, delete_range, 5) -> tuple_to_list(db_cf(Config)) ++ [<<"a">>, <<"z">>, []];
+args(Config, merge, 4) -> [db(Config), <<"k">>, <<"m">>, []];
+args(Config, merge, 5) -> tuple_to_list(db_cf(Config)) ++ [<<"k">>, <<"m">>, []];
+args(Config, write, 3) ->
+    {Db, Cf} = db_cf(Config),
+    [Db, [{put, <<"a">>, <<"1">>}, {put, Cf, <<"b">>, <<"2">>}, {delete, Cf, <<"k">>}], []];
 args(_Config, F, A) -> ct:fail({no_conformance_case_for, F, A}).
 
 %% An optimistic transaction DB holding k => v, and its default family.
@@ -337,6 +361,24 @@ txn_cf(Config) ->
     {Db, Cf} = txn_db(Config),
     {ok, T} = rocksdb:transaction(Db, []),
     [T, Cf].
+
+%% A DB open on the node with a column family "cf" holding k => v, and that family.
+db_cf(Config) ->
+    Db = db(Config),
+    {ok, Cf} = rocksdb:create_column_family(Db, "cf", []),
+    ok = rocksdb:put(Db, Cf, <<"k">>, <<"v">>, []),
+    {Db, Cf}.
+
+%% The path of a closed DB with the families "default" and "cf".
+cf_path(Config) ->
+    Path = jnode_ct:dir(Config, "cf_db"),
+    {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
+    {ok, _} = rocksdb:create_column_family(Db, "cf", []),
+    ok = rocksdb:close(Db),
+    Path.
+
+cf_descriptors() ->
+    [{"default", []}, {"cf", []}].
 
 engine_only(Config) ->
     {E, _Db} = engine(Config),

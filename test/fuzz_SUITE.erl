@@ -367,6 +367,7 @@ is_list_item(#{id := Id, backup_id := Id, timestamp := T, size := S, number_file
   when is_integer(Id), is_integer(T), is_integer(S), is_integer(N) -> true;
 is_list_item({H, Heir}) when is_reference(H), is_pid(Heir) -> true;
 is_list_item(P) when is_pid(P) -> true;
+is_list_item(Name) when is_list(Name) -> io_lib:printable_unicode_list(Name); % column families
 is_list_item({Name, Arity, Pool}) when is_atom(Name), is_integer(Arity), (Pool =:= quick orelse Pool =:= long) -> true;
 is_list_item(_) -> false.
 
@@ -377,6 +378,8 @@ is_badarg_detail({Kind, Ref}) when Kind =:= unknown_handle; Kind =:= closed_hand
 is_badarg_detail({wrong_handle_kind, Ref, Expected}) ->
     is_reference(Ref) andalso lists:member(Expected, [db, backup_engine, column_family,
                                                       iterator, snapshot, transaction]);
+is_badarg_detail({column_family_of_other_db, Ref}) ->
+    is_reference(Ref);
 is_badarg_detail({not_connected, Node}) -> is_atom(Node);
 is_badarg_detail({Kind, Name}) when Kind =:= bad_argument; Kind =:= bad_path;
                                     Kind =:= relative_path -> is_atom(Name);

@@ -20,8 +20,8 @@ names() ->
     lists:sort(maps:keys(arities())).
 
 arities() ->
-    #{open => [2], close => [1], put => [4], get => [3], delete => [3], destroy => [2],
-      count => [1], flush => [2, 3], checkpoint => [2], open_backup_engine => [1, 2],
+    #{open => [2, 3], close => [1], put => [4, 5], get => [3, 4], delete => [3, 4], destroy => [2],
+      count => [1, 2], flush => [2, 3], checkpoint => [2], open_backup_engine => [1, 2],
       create_new_backup => [2, 3], get_backup_info => [1], verify_backup => [2, 3],
       stop_backup => [1], delete_backup => [2], purge_old_backup => [2],
       gc_backup_engine => [1], close_backup_engine => [1], restore_db_from_backup => [3, 4, 5],
@@ -32,7 +32,12 @@ arities() ->
       open_optimistic_transaction_db => [2, 3], transaction => [2],
       transaction_put => [3, 4], transaction_get => [3, 4], transaction_delete => [2, 3],
       transaction_iterator => [2, 3], transaction_commit => [1], transaction_rollback => [1],
-      release_transaction => [1]}.
+      release_transaction => [1],
+      open_with_cf => [3], open_readonly => [2, 3], open_with_cf_readonly => [3],
+      list_column_families => [2], create_column_family => [3],
+      drop_column_family => [1, 2], destroy_column_family => [1, 2],
+      single_delete => [3, 4], delete_range => [4, 5], merge => [4, 5], write => [3],
+      batch_data_size => [1]}.
 
 %%%===================================================================
 %%% Requests
@@ -62,13 +67,36 @@ typed_request(Ctx) ->
     %% A shorter arity drops trailing arguments (the options, the WAL dir), as the functions do.
     list_to_tuple([Name | lists:sublist(typed_args(Name, Arity, Ctx), Arity)]).
 
-typed_args(open, _, C) -> [path(C), db_opts(C)];
+typed_args(open, 2, C) -> [path(C), db_opts(C)];
+typed_args(open, 3, C) -> [path(C), db_opts(C), cf_descriptors(C)];
+typed_args(open_with_cf, _, C) -> [path(C), db_opts(C), cf_descriptors(C)];
+typed_args(open_readonly, 2, C) -> [path(C), db_opts(C)];
+typed_args(open_readonly, 3, C) -> [path(C), db_opts(C), cf_descriptors(C)];
+typed_args(open_with_cf_readonly, _, C) -> [path(C), db_opts(C), cf_descriptors(C)];
+typed_args(list_column_families, _, C) -> [path(C), db_opts(C)];
+typed_args(create_column_family, _, C) -> [db(C), cf_name(C), db_opts(C)];
+typed_args(drop_column_family, 1, C) -> [handle(C)];
+typed_args(drop_column_family, 2, C) -> [db(C), handle(C)];
+typed_args(destroy_column_family, 1, C) -> [handle(C)];
+typed_args(destroy_column_family, 2, C) -> [db(C), handle(C)];
+typed_args(single_delete, 3, C) -> [db(C), key(C), write_opts(C)];
+typed_args(single_delete, 4, C) -> [db(C), handle(C), key(C), write_opts(C)];
+typed_args(delete_range, 4, C) -> [db(C), key(C), key(C), write_opts(C)];
+typed_args(delete_range, 5, C) -> [db(C), handle(C), key(C), key(C), write_opts(C)];
+typed_args(merge, 4, C) -> [db(C), key(C), value(C), write_opts(C)];
+typed_args(merge, 5, C) -> [db(C), handle(C), key(C), value(C), write_opts(C)];
+typed_args(write, _, C) -> [db(C), write_actions(C), write_opts(C)];
+typed_args(batch_data_size, _, C) -> [write_actions(C)];
 typed_args(close, _, C) -> [db(C)];
-typed_args(put, _, C) -> [db(C), key(C), value(C), write_opts(C)];
-typed_args(get, _, C) -> [db(C), key(C), read_opts(C)];
-typed_args(delete, _, C) -> [db(C), key(C), write_opts(C)];
+typed_args(put, 4, C) -> [db(C), key(C), value(C), write_opts(C)];
+typed_args(put, 5, C) -> [db(C), handle(C), key(C), value(C), write_opts(C)];
+typed_args(get, 3, C) -> [db(C), key(C), read_opts(C)];
+typed_args(get, 4, C) -> [db(C), handle(C), key(C), read_opts(C)];
+typed_args(delete, 3, C) -> [db(C), key(C), write_opts(C)];
+typed_args(delete, 4, C) -> [db(C), handle(C), key(C), write_opts(C)];
 typed_args(destroy, _, C) -> [path(C), db_opts(C)];
-typed_args(count, _, C) -> [db(C)];
+typed_args(count, 1, C) -> [db(C)];
+typed_args(count, 2, C) -> [db(C), handle(C)];
 typed_args(flush, 2, C) -> [db(C), flush_opts(C)];
 typed_args(flush, 3, C) -> [db(C), flush_target(C), flush_opts(C)];
 typed_args(checkpoint, _, C) -> [db(C), path(C)];
@@ -247,6 +275,38 @@ db(C) ->
     end.
 
 engine(C) -> db(C).
+
+%% Column family names (charlists, mostly) and descriptors.
+cf_name(C) -> oneof([fun() -> "default" end, fun() -> binary_to_list(name()) end,
+                     fun() -> any_term(C) end]).
+
+cf_descriptors(C) ->
+    case uniform(6) of
+        1 -> any_term(C);
+        _ -> [{cf_name(C), maybe(fun() -> db_opts(C) end, C)} || _ <- lists:seq(1, uniform(3))]
+    end.
+
+%% write/3's operations: mostly well-formed, with handles of any kind.
+write_actions(C) ->
+    case uniform(8) of
+        1 -> any_term(C);
+        _ -> [write_action(C) || _ <- lists:seq(1, uniform(4) - 1)]
+    end.
+
+write_action(C) ->
+    case uniform(11) of
+        1 -> {put, key(C), value(C)};
+        2 -> {put, handle(C), key(C), value(C)};
+        3 -> {merge, key(C), value(C)};
+        4 -> {merge, handle(C), key(C), value(C)};
+        5 -> {delete, key(C)};
+        6 -> {delete, handle(C), key(C)};
+        7 -> {single_delete, handle(C), key(C)};
+        8 -> {delete_range, key(C), key(C)};
+        9 -> {delete_range, handle(C), key(C), key(C)};
+        10 -> {pick([put, clear, delete]), any_term(C)};
+        _ -> any_term(C)
+    end.
 
 handle(C) -> db(C).
 

@@ -14,9 +14,17 @@
 
 -export([open/2, close/1, put/4, get/3, delete/3, destroy/2, count/1, flush/2, checkpoint/2]).
 %% Column families and the writes beyond put and delete (issue 7, docs/DATA_API.md).
--export([]).
+-export([open/3, open_with_cf/3, open_readonly/2, open_readonly/3, open_with_cf_readonly/3,
+         list_column_families/2, create_column_family/3,
+         drop_column_family/1, drop_column_family/2,
+         destroy_column_family/1, destroy_column_family/2,
+         put/5, get/4, delete/4, count/2, single_delete/3, single_delete/4,
+         delete_range/4, delete_range/5, merge/4, merge/5, write/3]).
 %% Batches, kept in the client (issue 7, docs/DATA_API.md).
--export([]).
+-export([batch/0, batch_put/3, batch_put/4, batch_merge/3, batch_merge/4,
+         batch_delete/2, batch_delete/3, batch_single_delete/2, batch_single_delete/3,
+         batch_count/1, batch_data_size/1, batch_clear/1, batch_savepoint/1, batch_rollback/1,
+         batch_tolist/1, write_batch/3, release_batch/1]).
 %% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
 -export([]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
@@ -40,10 +48,13 @@
 
 -type db_handle() :: rocksdb_jnode:db_handle().
 -type backup_engine() :: rocksdb_jnode:backup_engine().
+-type cf_handle() :: rocksdb_jnode:cf_handle().
+-type batch_handle() :: rocksdb_jnode:batch_handle().
 -type backup_info() :: rocksdb_jnode:backup_info().
 -type restore_error() :: rocksdb_jnode:restore_error().
 
 -export_type([db_handle/0, backup_engine/0, backup_info/0]).
+-export_type([cf_handle/0, batch_handle/0]).
 
 %% @doc See {@link rocksdb_jnode:open/2}.
 -spec open(Path, Options) -> {ok, Db} | {error, Reason} when
@@ -340,10 +351,362 @@ ping(Node) ->
 %%%===================================================================
 %% Column families and the writes beyond put and delete: see docs/DATA_API.md.
 
+%% @doc See {@link rocksdb_jnode:open/3}.
+-spec open(Path, DbOptions, CfDescriptors) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      DbOptions :: rocksdb_jnode:db_options(),
+      CfDescriptors :: [rocksdb_jnode:cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error()
+              | rocksdb_jnode:node_error().
+open(Path, DbOptions, CfDescriptors) ->
+    rocksdb_jnode:open(Path, DbOptions, CfDescriptors).
+
+%% @doc See {@link rocksdb_jnode:open_with_cf/3}.
+-spec open_with_cf(Path, DbOptions, CfDescriptors) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      DbOptions :: rocksdb_jnode:db_options(),
+      CfDescriptors :: [rocksdb_jnode:cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error()
+              | rocksdb_jnode:node_error().
+open_with_cf(Path, DbOptions, CfDescriptors) ->
+    rocksdb_jnode:open_with_cf(Path, DbOptions, CfDescriptors).
+
+%% @doc See {@link rocksdb_jnode:open_readonly/2}.
+-spec open_readonly(Path, Options) -> {ok, Db} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      Options :: rocksdb_jnode:db_options(),
+      Db :: db_handle(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error()
+              | rocksdb_jnode:node_error().
+open_readonly(Path, Options) ->
+    rocksdb_jnode:open_readonly(Path, Options).
+
+%% @doc See {@link rocksdb_jnode:open_readonly/3}.
+-spec open_readonly(Path, DbOptions, CfDescriptors) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      DbOptions :: rocksdb_jnode:db_options(),
+      CfDescriptors :: [rocksdb_jnode:cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error()
+              | rocksdb_jnode:node_error().
+open_readonly(Path, DbOptions, CfDescriptors) ->
+    rocksdb_jnode:open_readonly(Path, DbOptions, CfDescriptors).
+
+%% @doc See {@link rocksdb_jnode:open_with_cf_readonly/3}.
+-spec open_with_cf_readonly(Path, DbOptions, CfDescriptors) ->
+          {ok, Db, [Cf]} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      DbOptions :: rocksdb_jnode:db_options(),
+      CfDescriptors :: [rocksdb_jnode:cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error()
+              | rocksdb_jnode:node_error().
+open_with_cf_readonly(Path, DbOptions, CfDescriptors) ->
+    rocksdb_jnode:open_with_cf_readonly(Path, DbOptions, CfDescriptors).
+
+%% @doc See {@link rocksdb_jnode:list_column_families/2}.
+-spec list_column_families(Path, DbOptions) -> {ok, [Name]} | {error, Reason} when
+      Path :: rocksdb_jnode:path(),
+      DbOptions :: rocksdb_jnode:db_options(),
+      Name :: string(),
+      Reason :: {db_open, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error()
+              | rocksdb_jnode:node_error().
+list_column_families(Path, DbOptions) ->
+    rocksdb_jnode:list_column_families(Path, DbOptions).
+
+%% @doc See {@link rocksdb_jnode:create_column_family/3}.
+-spec create_column_family(Db, Name, CfOptions) -> {ok, Cf} | {error, Reason} when
+      Db :: db_handle(),
+      Name :: string(),
+      CfOptions :: rocksdb_jnode:cf_options(),
+      Cf :: cf_handle(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+create_column_family(Db, Name, CfOptions) ->
+    rocksdb_jnode:create_column_family(Db, Name, CfOptions).
+
+%% @doc See {@link rocksdb_jnode:drop_column_family/1}.
+-spec drop_column_family(Cf) -> ok | {error, Reason} when
+      Cf :: cf_handle(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+drop_column_family(Cf) ->
+    rocksdb_jnode:drop_column_family(Cf).
+
+%% @doc See {@link rocksdb_jnode:drop_column_family/2}.
+-spec drop_column_family(Db, Cf) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+drop_column_family(Db, Cf) ->
+    rocksdb_jnode:drop_column_family(Db, Cf).
+
+%% @doc See {@link rocksdb_jnode:destroy_column_family/1}.
+-spec destroy_column_family(Cf) -> ok | {error, Reason} when
+      Cf :: cf_handle(),
+      Reason :: rocksdb_jnode:node_error().
+destroy_column_family(Cf) ->
+    rocksdb_jnode:destroy_column_family(Cf).
+
+%% @doc See {@link rocksdb_jnode:destroy_column_family/2}.
+-spec destroy_column_family(Db, Cf) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: rocksdb_jnode:node_error().
+destroy_column_family(Db, Cf) ->
+    rocksdb_jnode:destroy_column_family(Db, Cf).
+
+%% @doc See {@link rocksdb_jnode:put/5}.
+-spec put(Db, Cf, Key, Value, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key(),
+      Value :: rocksdb_jnode:value(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {too_large, pos_integer(), pos_integer()}
+              | rocksdb_jnode:node_error().
+put(Db, Cf, Key, Value, WriteOptions) ->
+    rocksdb_jnode:put(Db, Cf, Key, Value, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:get/4}.
+-spec get(Db, Cf, Key, ReadOptions) -> {ok, Value} | not_found | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Value :: rocksdb_jnode:value(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+get(Db, Cf, Key, ReadOptions) ->
+    rocksdb_jnode:get(Db, Cf, Key, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:delete/4}.
+-spec delete(Db, Cf, Key, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+delete(Db, Cf, Key, WriteOptions) ->
+    rocksdb_jnode:delete(Db, Cf, Key, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:count/2}.
+-spec count(Db, Cf) -> Count | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Count :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+count(Db, Cf) ->
+    rocksdb_jnode:count(Db, Cf).
+
+%% @doc See {@link rocksdb_jnode:single_delete/3}.
+-spec single_delete(Db, Key, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Key :: rocksdb_jnode:key(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+single_delete(Db, Key, WriteOptions) ->
+    rocksdb_jnode:single_delete(Db, Key, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:single_delete/4}.
+-spec single_delete(Db, Cf, Key, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+single_delete(Db, Cf, Key, WriteOptions) ->
+    rocksdb_jnode:single_delete(Db, Cf, Key, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:delete_range/4}.
+-spec delete_range(Db, BeginKey, EndKey, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      BeginKey :: rocksdb_jnode:key(),
+      EndKey :: rocksdb_jnode:key(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+delete_range(Db, BeginKey, EndKey, WriteOptions) ->
+    rocksdb_jnode:delete_range(Db, BeginKey, EndKey, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:delete_range/5}.
+-spec delete_range(Db, Cf, BeginKey, EndKey, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      BeginKey :: rocksdb_jnode:key(),
+      EndKey :: rocksdb_jnode:key(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+delete_range(Db, Cf, BeginKey, EndKey, WriteOptions) ->
+    rocksdb_jnode:delete_range(Db, Cf, BeginKey, EndKey, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:merge/4}.
+-spec merge(Db, Key, Operand, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Key :: rocksdb_jnode:key(),
+      Operand :: binary(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {too_large, pos_integer(), pos_integer()}
+              | rocksdb_jnode:node_error().
+merge(Db, Key, Operand, WriteOptions) ->
+    rocksdb_jnode:merge(Db, Key, Operand, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:merge/5}.
+-spec merge(Db, Cf, Key, Operand, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key(),
+      Operand :: binary(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {too_large, pos_integer(), pos_integer()}
+              | rocksdb_jnode:node_error().
+merge(Db, Cf, Key, Operand, WriteOptions) ->
+    rocksdb_jnode:merge(Db, Cf, Key, Operand, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:write/3}.
+-spec write(Db, Actions, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Actions :: [rocksdb_jnode:write_action()],
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {too_large, pos_integer(), pos_integer()}
+              | rocksdb_jnode:node_error().
+write(Db, Actions, WriteOptions) ->
+    rocksdb_jnode:write(Db, Actions, WriteOptions).
+
 %%%===================================================================
 %%% Batches
 %%%===================================================================
 %% Batches, kept in the client: see docs/DATA_API.md.
+
+%% @doc See {@link rocksdb_jnode:batch/0}.
+-spec batch() -> {ok, Batch} | {error, Reason} when
+      Batch :: batch_handle(),
+      Reason :: term().
+batch() ->
+    rocksdb_jnode:batch().
+
+%% @doc See {@link rocksdb_jnode:batch_put/3}.
+-spec batch_put(Batch, Key, Value) -> ok when
+      Batch :: batch_handle(),
+      Key :: rocksdb_jnode:key(),
+      Value :: rocksdb_jnode:value().
+batch_put(Batch, Key, Value) ->
+    rocksdb_jnode:batch_put(Batch, Key, Value).
+
+%% @doc See {@link rocksdb_jnode:batch_put/4}.
+-spec batch_put(Batch, Cf, Key, Value) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key(),
+      Value :: rocksdb_jnode:value().
+batch_put(Batch, Cf, Key, Value) ->
+    rocksdb_jnode:batch_put(Batch, Cf, Key, Value).
+
+%% @doc See {@link rocksdb_jnode:batch_merge/3}.
+-spec batch_merge(Batch, Key, Operand) -> ok when
+      Batch :: batch_handle(),
+      Key :: rocksdb_jnode:key(),
+      Operand :: binary().
+batch_merge(Batch, Key, Operand) ->
+    rocksdb_jnode:batch_merge(Batch, Key, Operand).
+
+%% @doc See {@link rocksdb_jnode:batch_merge/4}.
+-spec batch_merge(Batch, Cf, Key, Operand) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key(),
+      Operand :: binary().
+batch_merge(Batch, Cf, Key, Operand) ->
+    rocksdb_jnode:batch_merge(Batch, Cf, Key, Operand).
+
+%% @doc See {@link rocksdb_jnode:batch_delete/2}.
+-spec batch_delete(Batch, Key) -> ok when
+      Batch :: batch_handle(),
+      Key :: rocksdb_jnode:key().
+batch_delete(Batch, Key) ->
+    rocksdb_jnode:batch_delete(Batch, Key).
+
+%% @doc See {@link rocksdb_jnode:batch_delete/3}.
+-spec batch_delete(Batch, Cf, Key) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key().
+batch_delete(Batch, Cf, Key) ->
+    rocksdb_jnode:batch_delete(Batch, Cf, Key).
+
+%% @doc See {@link rocksdb_jnode:batch_single_delete/2}.
+-spec batch_single_delete(Batch, Key) -> ok when
+      Batch :: batch_handle(),
+      Key :: rocksdb_jnode:key().
+batch_single_delete(Batch, Key) ->
+    rocksdb_jnode:batch_single_delete(Batch, Key).
+
+%% @doc See {@link rocksdb_jnode:batch_single_delete/3}.
+-spec batch_single_delete(Batch, Cf, Key) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: rocksdb_jnode:key().
+batch_single_delete(Batch, Cf, Key) ->
+    rocksdb_jnode:batch_single_delete(Batch, Cf, Key).
+
+%% @doc See {@link rocksdb_jnode:batch_count/1}.
+-spec batch_count(Batch) -> Count when
+      Batch :: batch_handle(),
+      Count :: non_neg_integer().
+batch_count(Batch) ->
+    rocksdb_jnode:batch_count(Batch).
+
+%% @doc See {@link rocksdb_jnode:batch_data_size/1}.
+-spec batch_data_size(Batch) -> Size | {error, Reason} when
+      Batch :: batch_handle(),
+      Size :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+batch_data_size(Batch) ->
+    rocksdb_jnode:batch_data_size(Batch).
+
+%% @doc See {@link rocksdb_jnode:batch_clear/1}.
+-spec batch_clear(Batch) -> ok when
+      Batch :: batch_handle().
+batch_clear(Batch) ->
+    rocksdb_jnode:batch_clear(Batch).
+
+%% @doc See {@link rocksdb_jnode:batch_savepoint/1}.
+-spec batch_savepoint(Batch) -> ok when
+      Batch :: batch_handle().
+batch_savepoint(Batch) ->
+    rocksdb_jnode:batch_savepoint(Batch).
+
+%% @doc See {@link rocksdb_jnode:batch_rollback/1}.
+-spec batch_rollback(Batch) -> ok | {error, {error, Text}} when
+      Batch :: batch_handle(),
+      Text :: rocksdb_jnode:error_text().
+batch_rollback(Batch) ->
+    rocksdb_jnode:batch_rollback(Batch).
+
+%% @doc See {@link rocksdb_jnode:batch_tolist/1}.
+-spec batch_tolist(Batch) -> [Action] when
+      Batch :: batch_handle(),
+      Action :: rocksdb_jnode:write_action().
+batch_tolist(Batch) ->
+    rocksdb_jnode:batch_tolist(Batch).
+
+%% @doc See {@link rocksdb_jnode:write_batch/3}.
+-spec write_batch(Db, Batch, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Batch :: batch_handle(),
+      WriteOptions :: rocksdb_jnode:write_options(),
+      Reason :: {error, rocksdb_jnode:error_text()} | {too_large, pos_integer(), pos_integer()}
+              | rocksdb_jnode:node_error().
+write_batch(Db, Batch, WriteOptions) ->
+    rocksdb_jnode:write_batch(Db, Batch, WriteOptions).
+
+%% @doc See {@link rocksdb_jnode:release_batch/1}.
+-spec release_batch(Batch) -> ok when
+      Batch :: batch_handle().
+release_batch(Batch) ->
+    rocksdb_jnode:release_batch(Batch).
 
 %%%===================================================================
 %%% Reads

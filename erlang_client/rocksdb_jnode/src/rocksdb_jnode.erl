@@ -55,9 +55,17 @@
 %% Databases (the subset of erlang-rocksdb's DB API that the backup API needs).
 -export([open/2, close/1, put/4, get/3, delete/3, destroy/2, count/1, flush/2, checkpoint/2]).
 %% Column families and the writes beyond put and delete (issue 7, docs/DATA_API.md).
--export([]).
+-export([open/3, open_with_cf/3, open_readonly/2, open_readonly/3, open_with_cf_readonly/3,
+         list_column_families/2, create_column_family/3,
+         drop_column_family/1, drop_column_family/2,
+         destroy_column_family/1, destroy_column_family/2,
+         put/5, get/4, delete/4, count/2, single_delete/3, single_delete/4,
+         delete_range/4, delete_range/5, merge/4, merge/5, write/3]).
 %% Batches, kept in the client (issue 7, docs/DATA_API.md).
--export([]).
+-export([batch/0, batch_put/3, batch_put/4, batch_merge/3, batch_merge/4,
+         batch_delete/2, batch_delete/3, batch_single_delete/2, batch_single_delete/3,
+         batch_count/1, batch_data_size/1, batch_clear/1, batch_savepoint/1, batch_rollback/1,
+         batch_tolist/1, write_batch/3, release_batch/1]).
 %% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
 -export([]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
@@ -87,12 +95,17 @@
 %% checks and its request.
 -import(rocksdb_jnode_args, [handle/2, handle_on/3, binary/2, int/2, options/2, path/2,
                              node_name/1, heir/1, recipient/2, target/1, owned_target/1,
-                             owner/0, within_max_value_size/2]).
--import(rocksdb_jnode_args, [range_bound/2, flush_target/2, cf_descriptors/2, owned_options/3]).
+                             owner/0, within_max_value_size/2,
+                             name/2, cf_descriptors/1, write_actions/2]).
+-import(rocksdb_jnode_args, [range_bound/2, flush_target/2, owned_options/3]).
 -import(rocksdb_jnode_call, [request/2]).
 
 -type db_handle() :: reference().
 -type backup_engine() :: reference().
+%% A column family of an open DB (docs/DATA_API.md): it lives as long as its DB.
+-type cf_handle() :: reference().
+%% A batch, kept in this Erlang node (rocksdb_jnode_batch).
+-opaque batch_handle() :: reference().
 -type handle() :: db_handle() | backup_engine().
 -type path() :: string() | binary().
 -type key() :: binary().
@@ -112,6 +125,15 @@
                        | {read_only, boolean()}
                        | {heir, pid(), term()} | {heir, none}
                        | {atom(), term()}].
+%% Column family options: those of db_options() that are the family's (write buffers, table
+%% files, `{merge_operator, ...}'); docs/DATA_API.md.
+-type cf_options() :: [{atom(), term()}].
+-type cf_descriptor() :: {Name :: string(), cf_options()}.
+-type write_action() :: {put, key(), value()} | {put, cf_handle(), key(), value()}
+                      | {merge, key(), binary()} | {merge, cf_handle(), key(), binary()}
+                      | {delete, key()} | {delete, cf_handle(), key()}
+                      | {single_delete, key()} | {single_delete, cf_handle(), key()}
+                      | {delete_range, key(), key()} | {delete_range, cf_handle(), key(), key()}.
 -type destroy_options() :: [{node, node()} | {atom(), term()}].
 -type write_options() :: [{sync, boolean()} | {disable_wal, boolean()} | {atom(), term()}].
 -type flush_options() :: [{wait, boolean()} | {atom(), term()}].
@@ -155,6 +177,7 @@
 -type restore_error() :: {error, error_text()} | {db_in_use, binary()} | path_error()
                        | node_error().
 
+-export_type([cf_handle/0, batch_handle/0, cf_options/0, cf_descriptor/0, write_action/0]).
 -export_type([db_handle/0, backup_engine/0, handle/0, path/0, key/0, value/0, backup_id/0,
               error_text/0, db_options/0, destroy_options/0, write_options/0, flush_options/0,
               read_options/0, backup_engine_options/0, backup_options/0, verify_options/0,
@@ -163,10 +186,8 @@
 %% Maintenance and transactions (docs/DATA_API.md).
 %% A transaction of an optimistic transaction DB; a column family; an iterator.
 -type transaction() :: reference().
--type column_family() :: reference().
+-type column_family() :: cf_handle().
 -type iterator() :: reference().
-%% The column families of an open: `{Name, CfOptions}', `"default"' among them.
--type cf_descriptor() :: {Name :: string(), CfOptions :: [{atom(), term()}]}.
 -type compact_range_options() :: [{exclusive_manual_compaction, boolean()}
                                   | {change_level, boolean()}
                                   | {target_level, integer()}
@@ -175,7 +196,7 @@
                                   | {atom(), term()}].
 -type flush_target() :: default_column_family | column_family() | [column_family()].
 
--export_type([transaction/0, column_family/0, iterator/0, cf_descriptor/0,
+-export_type([transaction/0, column_family/0, iterator/0,
               compact_range_options/0, flush_target/0]).
 
 %%%===================================================================
@@ -294,10 +315,463 @@ checkpoint(Db, ToPath) ->
 %%%===================================================================
 %% Column families and the writes beyond put and delete: see docs/DATA_API.md.
 
+%% @doc Opens the database at `Path' with its column families: `{ok, Db, [Cf]}', one handle
+%% per descriptor, in their order. RocksDB wants every family of the database named,
+%% `"default"' too. `DbOptions' are the database-wide options (and routing and ownership, as
+%% for {@link open/2}); each descriptor `{Name, CfOptions}' has a charlist name. The column
+%% family handles live as long as the database (or until {@link destroy_column_family/2}). A
+%% long call.
+-spec open(Path, DbOptions, CfDescriptors) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: path(),
+      DbOptions :: db_options(),
+      CfDescriptors :: [cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open(Path, DbOptions, CfDescriptors) ->
+    open_families(open, Path, DbOptions, CfDescriptors).
+
+%% @doc The former name of {@link open/3}; the same call. A long call.
+-spec open_with_cf(Path, DbOptions, CfDescriptors) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: path(),
+      DbOptions :: db_options(),
+      CfDescriptors :: [cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open_with_cf(Path, DbOptions, CfDescriptors) ->
+    open_families(open_with_cf, Path, DbOptions, CfDescriptors).
+
+%% @doc {@link open/2}, read-only: writes give `{error, {error, Text}}'. A long call.
+-spec open_readonly(Path, Options) -> {ok, Db} | {error, Reason} when
+      Path :: path(),
+      Options :: db_options(),
+      Db :: db_handle(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open_readonly(Path, Options) ->
+    AbsPath = path(path, Path),
+    {Node, Owner, Opts} = owned_target(Options),
+    ok = rocksdb_jnode_owners:opening(Node, Owner),
+    request(Node, {open_readonly, AbsPath, Opts}).
+
+%% @doc {@link open/3}, read-only. A long call.
+-spec open_readonly(Path, DbOptions, CfDescriptors) -> {ok, Db, [Cf]} | {error, Reason} when
+      Path :: path(),
+      DbOptions :: db_options(),
+      CfDescriptors :: [cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open_readonly(Path, DbOptions, CfDescriptors) ->
+    open_families(open_readonly, Path, DbOptions, CfDescriptors).
+
+%% @doc The former name of {@link open_readonly/3}; the same call. A long call.
+-spec open_with_cf_readonly(Path, DbOptions, CfDescriptors) ->
+          {ok, Db, [Cf]} | {error, Reason} when
+      Path :: path(),
+      DbOptions :: db_options(),
+      CfDescriptors :: [cf_descriptor()],
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+open_with_cf_readonly(Path, DbOptions, CfDescriptors) ->
+    open_families(open_with_cf_readonly, Path, DbOptions, CfDescriptors).
+
+-spec open_families(atom(), term(), term(), term()) -> term().
+open_families(Request, Path, DbOptions, CfDescriptors) ->
+    AbsPath = path(path, Path),
+    Descriptors = cf_descriptors(CfDescriptors),
+    {Node, Owner, Opts} = owned_target(DbOptions),
+    ok = rocksdb_jnode_owners:opening(Node, Owner),
+    request(Node, {Request, AbsPath, Opts, Descriptors}).
+
+%% @doc The names of the column families of the database at `Path' (charlists, `"default"'
+%% first), read from its files whether or not it is open. Routed like {@link open/2}.
+-spec list_column_families(Path, DbOptions) -> {ok, [Name]} | {error, Reason} when
+      Path :: path(),
+      DbOptions :: db_options(),
+      Name :: string(),
+      Reason :: {db_open, error_text()} | path_error() | node_error().
+list_column_families(Path, DbOptions) ->
+    AbsPath = path(path, Path),
+    {Node, Opts} = target(DbOptions),
+    request(Node, {list_column_families, AbsPath, Opts}).
+
+%% @doc Creates the column family `Name' (a charlist) in `Db': `{ok, Cf}'. An existing name
+%% gives `{error, {error, Text}}'. A long call.
+-spec create_column_family(Db, Name, CfOptions) -> {ok, Cf} | {error, Reason} when
+      Db :: db_handle(),
+      Name :: string(),
+      CfOptions :: cf_options(),
+      Cf :: cf_handle(),
+      Reason :: {error, error_text()} | node_error().
+create_column_family(Db, Name, CfOptions) ->
+    Node = handle(db, Db),
+    request(Node, {create_column_family, Db, name(name, Name),
+                   options(cf_options, CfOptions)}).
+
+%% @doc {@link drop_column_family/2} of the family's own database. A long call.
+-spec drop_column_family(Cf) -> ok | {error, Reason} when
+      Cf :: cf_handle(),
+      Reason :: {error, error_text()} | node_error().
+drop_column_family(Cf) ->
+    request(handle(column_family, Cf), {drop_column_family, Cf}).
+
+%% @doc Drops the column family `Cf' from `Db': it leaves {@link list_column_families/2} and
+%% is deleted once no handle uses it. The handle stays usable (its data readable, writes to it
+%% `{error, {error, Text}}') until {@link destroy_column_family/2} or the database's close.
+%% Dropping `"default"' gives `{error, {error, Text}}'. A long call.
+-spec drop_column_family(Db, Cf) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: {error, error_text()} | node_error().
+drop_column_family(Db, Cf) ->
+    Node = handle(db, Db),
+    request(Node, {drop_column_family, Db, handle_on(column_family, Cf, Node)}).
+
+%% @doc {@link destroy_column_family/2} of the family's own database. A long call.
+-spec destroy_column_family(Cf) -> ok | {error, Reason} when
+      Cf :: cf_handle(),
+      Reason :: node_error().
+destroy_column_family(Cf) ->
+    request(handle(column_family, Cf), {destroy_column_family, Cf}).
+
+%% @doc Frees the handle `Cf' (after its iterators): its later use raises `badarg'. The family
+%% itself stays in the database (drop it for that). A long call.
+-spec destroy_column_family(Db, Cf) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Reason :: node_error().
+destroy_column_family(Db, Cf) ->
+    Node = handle(db, Db),
+    request(Node, {destroy_column_family, Db, handle_on(column_family, Cf, Node)}).
+
+%% @doc {@link put/4} in the column family `Cf' of `Db'.
+-spec put(Db, Cf, Key, Value, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: key(),
+      Value :: value(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
+put(Db, Cf, Key, Value, WriteOptions) ->
+    Node = handle(db, Db),
+    CfH = handle_on(column_family, Cf, Node),
+    K = binary(key, Key),
+    V = binary(value, Value),
+    Opts = options(write_options, WriteOptions),
+    case within_max_value_size(K, V) of
+        ok -> request(Node, {put, Db, CfH, K, V, Opts});
+        TooLarge -> TooLarge
+    end.
+
+%% @doc {@link get/3} in the column family `Cf' of `Db'.
+-spec get(Db, Cf, Key, ReadOptions) -> {ok, Value} | not_found | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: key(),
+      ReadOptions :: read_options(),
+      Value :: value(),
+      Reason :: {error, error_text()} | node_error().
+get(Db, Cf, Key, ReadOptions) ->
+    Node = handle(db, Db),
+    request(Node, {get, Db, handle_on(column_family, Cf, Node), binary(key, Key),
+                   options(read_options, ReadOptions)}).
+
+%% @doc {@link delete/3} in the column family `Cf' of `Db'.
+-spec delete(Db, Cf, Key, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: key(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | node_error().
+delete(Db, Cf, Key, WriteOptions) ->
+    Node = handle(db, Db),
+    request(Node, {delete, Db, handle_on(column_family, Cf, Node), binary(key, Key),
+                   options(write_options, WriteOptions)}).
+
+%% @doc {@link count/1} of the column family `Cf' of `Db': an integer.
+-spec count(Db, Cf) -> Count | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Count :: non_neg_integer(),
+      Reason :: node_error().
+count(Db, Cf) ->
+    Node = handle(db, Db),
+    request(Node, {count, Db, handle_on(column_family, Cf, Node)}).
+
+%% @doc Deletes `Key', which must have been put once since its last delete and never merged
+%% (RocksDB's SingleDelete; otherwise the result is undefined). `ok' whether or not it was there.
+-spec single_delete(Db, Key, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Key :: key(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | node_error().
+single_delete(Db, Key, WriteOptions) ->
+    Node = handle(db, Db),
+    request(Node, {single_delete, Db, binary(key, Key), options(write_options, WriteOptions)}).
+
+%% @doc {@link single_delete/3} in the column family `Cf' of `Db'.
+-spec single_delete(Db, Cf, Key, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: key(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | node_error().
+single_delete(Db, Cf, Key, WriteOptions) ->
+    Node = handle(db, Db),
+    request(Node, {single_delete, Db, handle_on(column_family, Cf, Node), binary(key, Key),
+                   options(write_options, WriteOptions)}).
+
+%% @doc Deletes the keys from `BeginKey' (included) to `EndKey' (excluded).
+-spec delete_range(Db, BeginKey, EndKey, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      BeginKey :: key(),
+      EndKey :: key(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | node_error().
+delete_range(Db, BeginKey, EndKey, WriteOptions) ->
+    Node = handle(db, Db),
+    request(Node, {delete_range, Db, binary(begin_key, BeginKey), binary(end_key, EndKey),
+                   options(write_options, WriteOptions)}).
+
+%% @doc {@link delete_range/4} in the column family `Cf' of `Db'.
+-spec delete_range(Db, Cf, BeginKey, EndKey, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      BeginKey :: key(),
+      EndKey :: key(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | node_error().
+delete_range(Db, Cf, BeginKey, EndKey, WriteOptions) ->
+    Node = handle(db, Db),
+    request(Node, {delete_range, Db, handle_on(column_family, Cf, Node),
+                   binary(begin_key, BeginKey), binary(end_key, EndKey),
+                   options(write_options, WriteOptions)}).
+
+%% @doc Merges `Operand' into the value of `Key' with the merge operator the column family was
+%% opened with (`{merge_operator, uint64add | max | {string_append, Delimiter}}', see
+%% docs/DATA_API.md). Without one, `{error, {error, Text}}'; a merge that fails shows at read
+%% time.
+-spec merge(Db, Key, Operand, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Key :: key(),
+      Operand :: binary(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
+merge(Db, Key, Operand, WriteOptions) ->
+    Node = handle(db, Db),
+    K = binary(key, Key),
+    V = binary(operand, Operand),
+    Opts = options(write_options, WriteOptions),
+    case within_max_value_size(K, V) of
+        ok -> request(Node, {merge, Db, K, V, Opts});
+        TooLarge -> TooLarge
+    end.
+
+%% @doc {@link merge/4} in the column family `Cf' of `Db'.
+-spec merge(Db, Cf, Key, Operand, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: cf_handle(),
+      Key :: key(),
+      Operand :: binary(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
+merge(Db, Cf, Key, Operand, WriteOptions) ->
+    Node = handle(db, Db),
+    CfH = handle_on(column_family, Cf, Node),
+    K = binary(key, Key),
+    V = binary(operand, Operand),
+    Opts = options(write_options, WriteOptions),
+    case within_max_value_size(K, V) of
+        ok -> request(Node, {merge, Db, CfH, K, V, Opts});
+        TooLarge -> TooLarge
+    end.
+
+%% @doc Writes `Actions' atomically, in order, as one RocksDB write batch (one request):
+%% `{put, K, V}', `{put, Cf, K, V}', `{merge, K, V}', `{merge, Cf, K, V}', `{delete, K}',
+%% `{delete, Cf, K}', `{single_delete, K}', `{single_delete, Cf, K}', `{delete_range, B, E}',
+%% `{delete_range, Cf, B, E}'. Anything else, or a column family of another database, raises
+%% `badarg' and writes nothing. Binaries of more than `max_value_size' bytes together give
+%% `{error, {too_large, Size, Max}}' without being sent.
+-spec write(Db, Actions, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Actions :: [write_action()],
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
+write(Db, Actions, WriteOptions) ->
+    Node = handle(db, Db),
+    Ops = write_actions(Node, Actions),
+    Opts = options(write_options, WriteOptions),
+    case rocksdb_jnode_args:within_max_value_size(Ops) of
+        ok -> request(Node, {write, Db, Ops, Opts});
+        TooLarge -> TooLarge
+    end.
+
 %%%===================================================================
 %%% Batches
 %%%===================================================================
 %% Batches, kept in the client: see docs/DATA_API.md.
+
+%% @doc A new, empty batch: `{ok, Batch}'. The batch lives in this Erlang node, not on a Java
+%% node, so adding to it costs no round trip; {@link write_batch/3} sends it as one write. It
+%% is owned by the caller (at the shell prompt, the shell) and dropped when its owner exits;
+%% any process may use it meanwhile. `{error, Reason}' only when the application, which keeps
+%% the batches, cannot start.
+-spec batch() -> {ok, Batch} | {error, Reason} when
+      Batch :: batch_handle(),
+      Reason :: term().
+batch() ->
+    rocksdb_jnode_batch:new().
+
+%% @doc Adds a put of `Value' under `Key' to `Batch'. A batch that is not one (or was released)
+%% raises `badarg', as do a key or value that is not a binary.
+-spec batch_put(Batch, Key, Value) -> ok when
+      Batch :: batch_handle(),
+      Key :: key(),
+      Value :: value().
+batch_put(Batch, Key, Value) ->
+    rocksdb_jnode_batch:add(Batch, {put, binary(key, Key), binary(value, Value)}).
+
+%% @doc {@link batch_put/3} in the column family `Cf' (of the DB the batch will be written to).
+-spec batch_put(Batch, Cf, Key, Value) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: key(),
+      Value :: value().
+batch_put(Batch, Cf, Key, Value) ->
+    _ = handle(column_family, Cf),
+    rocksdb_jnode_batch:add(Batch, {put, Cf, binary(key, Key), binary(value, Value)}).
+
+%% @doc Adds a merge of `Operand' into `Key' to `Batch' (see {@link merge/4}).
+-spec batch_merge(Batch, Key, Operand) -> ok when
+      Batch :: batch_handle(),
+      Key :: key(),
+      Operand :: binary().
+batch_merge(Batch, Key, Operand) ->
+    rocksdb_jnode_batch:add(Batch, {merge, binary(key, Key), binary(operand, Operand)}).
+
+%% @doc {@link batch_merge/3} in the column family `Cf'.
+-spec batch_merge(Batch, Cf, Key, Operand) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: key(),
+      Operand :: binary().
+batch_merge(Batch, Cf, Key, Operand) ->
+    _ = handle(column_family, Cf),
+    rocksdb_jnode_batch:add(Batch, {merge, Cf, binary(key, Key), binary(operand, Operand)}).
+
+%% @doc Adds a delete of `Key' to `Batch'.
+-spec batch_delete(Batch, Key) -> ok when
+      Batch :: batch_handle(),
+      Key :: key().
+batch_delete(Batch, Key) ->
+    rocksdb_jnode_batch:add(Batch, {delete, binary(key, Key)}).
+
+%% @doc {@link batch_delete/2} in the column family `Cf'.
+-spec batch_delete(Batch, Cf, Key) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: key().
+batch_delete(Batch, Cf, Key) ->
+    _ = handle(column_family, Cf),
+    rocksdb_jnode_batch:add(Batch, {delete, Cf, binary(key, Key)}).
+
+%% @doc Adds a single delete of `Key' to `Batch' (see {@link single_delete/3}).
+-spec batch_single_delete(Batch, Key) -> ok when
+      Batch :: batch_handle(),
+      Key :: key().
+batch_single_delete(Batch, Key) ->
+    rocksdb_jnode_batch:add(Batch, {single_delete, binary(key, Key)}).
+
+%% @doc {@link batch_single_delete/2} in the column family `Cf'.
+-spec batch_single_delete(Batch, Cf, Key) -> ok when
+      Batch :: batch_handle(),
+      Cf :: cf_handle(),
+      Key :: key().
+batch_single_delete(Batch, Cf, Key) ->
+    _ = handle(column_family, Cf),
+    rocksdb_jnode_batch:add(Batch, {single_delete, Cf, binary(key, Key)}).
+
+%% @doc The number of operations in `Batch', an integer.
+-spec batch_count(Batch) -> Count when
+      Batch :: batch_handle(),
+      Count :: non_neg_integer().
+batch_count(Batch) ->
+    rocksdb_jnode_batch:count(Batch).
+
+%% @doc The size in bytes of RocksDB's serialized form of `Batch' (its 12-byte header
+%% included), as erlang-rocksdb gives it: an integer. The Java node computes it, since an
+%% operation in a column family counts that family's id: the node of the batch's first column
+%% family handle, or, for a batch without one, the application's `node'. So it may also return
+%% a transport error (`{error, not_started}' when no node is set and the application owns none).
+-spec batch_data_size(Batch) -> Size | {error, Reason} when
+      Batch :: batch_handle(),
+      Size :: non_neg_integer(),
+      Reason :: node_error().
+batch_data_size(Batch) ->
+    Ops = rocksdb_jnode_batch:ops(Batch),
+    Node = case [element(2, Op) || Op <- Ops, is_reference(element(2, Op))] of
+               [Cf | _] -> node(Cf);
+               [] -> rocksdb_jnode_config:node()
+           end,
+    request(Node, {batch_data_size, Ops}).
+
+%% @doc Empties `Batch' (and drops its savepoints).
+-spec batch_clear(Batch) -> ok when
+      Batch :: batch_handle().
+batch_clear(Batch) ->
+    rocksdb_jnode_batch:clear(Batch).
+
+%% @doc Marks the current end of `Batch': {@link batch_rollback/1} drops what is added after it.
+%% Savepoints nest.
+-spec batch_savepoint(Batch) -> ok when
+      Batch :: batch_handle().
+batch_savepoint(Batch) ->
+    rocksdb_jnode_batch:savepoint(Batch).
+
+%% @doc Drops the operations added since the last savepoint, and that savepoint. Without a
+%% savepoint, RocksDB's status `{error, {error, "NotFound: "}}'.
+-spec batch_rollback(Batch) -> ok | {error, {error, Text}} when
+      Batch :: batch_handle(),
+      Text :: error_text().
+batch_rollback(Batch) ->
+    rocksdb_jnode_batch:rollback(Batch).
+
+%% @doc The operations of `Batch', in the order they were added, in the shapes
+%% {@link write/3} takes: `{put, K, V}', `{put, Cf, K, V}', `{merge, ...}', `{delete, ...}',
+%% `{single_delete, ...}'. Where erlang-rocksdb shows a column family's numeric id, this
+%% shows its handle.
+-spec batch_tolist(Batch) -> [Action] when
+      Batch :: batch_handle(),
+      Action :: write_action().
+batch_tolist(Batch) ->
+    rocksdb_jnode_batch:ops(Batch).
+
+%% @doc Writes the operations of `Batch' to `Db' atomically, as {@link write/3}, then empties
+%% the batch, also when the write fails (as erlang-rocksdb does). A column family of another
+%% database raises `badarg'.
+-spec write_batch(Db, Batch, WriteOptions) -> ok | {error, Reason} when
+      Db :: db_handle(),
+      Batch :: batch_handle(),
+      WriteOptions :: write_options(),
+      Reason :: {error, error_text()} | {too_large, pos_integer(), pos_integer()} | node_error().
+write_batch(Db, Batch, WriteOptions) ->
+    Node = handle(db, Db),
+    Opts = options(write_options, WriteOptions),
+    Ops = rocksdb_jnode_batch:ops(Batch),
+    try rocksdb_jnode_args:within_max_value_size(Ops) of
+        ok -> request(Node, {write, Db, write_actions(Node, Ops), Opts});
+        TooLarge -> TooLarge
+    after
+        rocksdb_jnode_batch:clear(Batch)
+    end.
+
+%% @doc Drops `Batch': its later use raises `badarg'. `ok'.
+-spec release_batch(Batch) -> ok when
+      Batch :: batch_handle().
+release_batch(Batch) ->
+    rocksdb_jnode_batch:release(Batch).
 
 %%%===================================================================
 %%% Reads
@@ -402,7 +876,7 @@ open_optimistic_transaction_db(Path, Options) ->
       Reason :: {db_open, error_text()} | path_error() | node_error().
 open_optimistic_transaction_db(Path, Options, CfDescriptors) ->
     AbsPath = path(path, Path),
-    Descriptors = cf_descriptors(column_families, CfDescriptors),
+    Descriptors = cf_descriptors(CfDescriptors),
     {Node, Owner, Opts} = owned_target(Options),
     ok = rocksdb_jnode_owners:opening(Node, Owner),
     request(Node, {open_optimistic_transaction_db, AbsPath, Opts, Descriptors}).

@@ -10,9 +10,10 @@
 
 -export([handle/2, handle_on/3, binary/2, int/2, options/2, path/2, node_name/1, heir/1,
          recipient/2, target/1, owned_target/1, owner/0, within_max_value_size/2]).
+-export([name/2, cf_descriptors/1, write_actions/2, within_max_value_size/1]).
 -export([badarg/1, format_error/2]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
--export([range_bound/2, flush_target/2, cf_descriptors/2, owned_options/3]).
+-export([range_bound/2, flush_target/2, owned_options/3]).
 
 %% Ids and counts travel as Java ints.
 -define(MAX_INT, 16#7fffffff).
@@ -86,6 +87,56 @@ path(Name, Path) ->
         true -> unicode:characters_to_binary(filename:absname(Chars));
         false -> badarg({bad_path, Name})
     end.
+
+%% @doc A column family name: a flat string (a charlist, as the NIF wants), sent as it is.
+-spec name(Name, Term) -> string() when
+      Name :: atom(),
+      Term :: term().
+name(Name, Chars) ->
+    case Chars =:= [] orelse are_chars(Chars) of
+        true -> Chars;
+        false -> badarg({bad_argument, Name})
+    end.
+
+%% @doc Column family descriptors `[{Name, CfOptions}]': charlist names, proper option lists.
+-spec cf_descriptors(Term) -> [{string(), list()}] when
+      Term :: term().
+cf_descriptors(Descriptors) ->
+    case is_proper_list(Descriptors) of
+        true -> [cf_descriptor(D) || D <- Descriptors];
+        false -> badarg({bad_argument, column_families})
+    end.
+
+-spec cf_descriptor(term()) -> {string(), list()}.
+cf_descriptor({Name, Options}) ->
+    {name(column_family_name, Name), options(column_family_options, Options)};
+cf_descriptor(_) ->
+    badarg({bad_argument, column_families}).
+
+%% @doc The operations of a write (`write/3', a batch) to a DB of `Node': `{put, K, V}',
+%% `{put, Cf, K, V}', `{merge, K, V}', `{merge, Cf, K, V}', `{delete, K}', `{delete, Cf, K}',
+%% `{single_delete, K}', `{single_delete, Cf, K}', `{delete_range, Begin, End}',
+%% `{delete_range, Cf, Begin, End}'; binaries, and column families of `Node'.
+-spec write_actions(Node, Term) -> [tuple()] when
+      Node :: node(),
+      Term :: term().
+write_actions(Node, Actions) ->
+    case is_proper_list(Actions) of
+        true -> [write_action(Node, A) || A <- Actions];
+        false -> badarg({bad_argument, actions})
+    end.
+
+-spec write_action(node(), term()) -> tuple().
+write_action(Node, {Op, Cf, K, V}) when Op =:= put; Op =:= merge; Op =:= delete_range ->
+    {Op, handle_on(column_family, Cf, Node), binary(actions, K), binary(actions, V)};
+write_action(_Node, {Op, K, V}) when Op =:= put; Op =:= merge; Op =:= delete_range ->
+    {Op, binary(actions, K), binary(actions, V)};
+write_action(Node, {Op, Cf, K}) when Op =:= delete; Op =:= single_delete ->
+    {Op, handle_on(column_family, Cf, Node), binary(actions, K)};
+write_action(_Node, {Op, K}) when Op =:= delete; Op =:= single_delete ->
+    {Op, binary(actions, K)};
+write_action(_Node, _) ->
+    badarg({bad_argument, actions}).
 
 %% A non-empty flat list of Unicode code points without NUL.
 -spec is_path_chars(term()) -> boolean().
@@ -232,6 +283,19 @@ within_max_value_size(Key, Value) ->
         _ -> ok
     end.
 
+%% @doc {@link within_max_value_size/2} for the binaries of write operations together: the
+%% node holds a write in its heap as it holds a put.
+-spec within_max_value_size(Actions) -> ok | {error, {too_large, Size, Max}} when
+      Actions :: [tuple()],
+      Size :: pos_integer(),
+      Max :: pos_integer().
+within_max_value_size(Actions) ->
+    Size = lists:sum([byte_size(B) || A <- Actions, B <- tuple_to_list(A), is_binary(B)]),
+    case rocksdb_jnode_config:env(max_value_size) of
+        Max when is_integer(Max), Size > Max -> {error, {too_large, Size, Max}};
+        _ -> ok
+    end.
+
 %%%===================================================================
 %%% Maintenance and transactions
 %%%===================================================================
@@ -255,22 +319,6 @@ flush_target(Cfs, Node) when is_list(Cfs) ->
     [handle_on(column_family, Cf, Node) || Cf <- Cfs];
 flush_target(Cf, Node) ->
     handle_on(column_family, Cf, Node).
-
-%% @doc Column family descriptors `[{Name, CfOptions}]', each name a non-empty string (a
-%% charlist, as the NIF wants it) and its options a proper list.
--spec cf_descriptors(Name, Term) -> [{string(), list()}] when
-      Name :: atom(),
-      Term :: term().
-cf_descriptors(Name, Descriptors) ->
-    [case D of
-         {CfName, CfOpts} when is_list(CfName) ->
-             case is_path_chars(CfName) of
-                 true -> {CfName, options(column_family_options, CfOpts)};
-                 false -> badarg({bad_argument, column_family_name})
-             end;
-         _ ->
-             badarg({bad_argument, Name})
-     end || D <- options(Name, Descriptors)].
 
 %% @doc The options of a request that makes a handle `Owner' owns (a transaction, an
 %% iterator): `{owner, Owner}' last, replacing any the caller gave.
@@ -314,11 +362,13 @@ describe({bad_option, Opt}) ->
 describe({foreign_handle, Ref}) ->
     io_lib:format("~0p was made on this node; handles are minted by a Java node", [Ref]);
 describe({handle_on_other_node, Ref, Node}) ->
-    io_lib:format("~0p is not a handle of ~0p, the node of the backup engine", [Ref, Node]);
+    io_lib:format("~0p is not a handle of ~0p, the node of the handle it is used with", [Ref, Node]);
 describe({already_owner, Pid}) ->
     io_lib:format("~0p owns the handle already", [Pid]);
 describe({dead_process, Pid}) ->
     io_lib:format("~0p is not alive", [Pid]);
+describe({unknown_batch, Batch}) ->
+    io_lib:format("~0p is not a batch (or was released)", [Batch]);
 describe({rejected_by_node, Detail}) ->
     io_lib:format("the Java node rejected the call: ~0p", [Detail]);
 describe(Cause) ->

@@ -51,6 +51,8 @@
 %% `routes'; conformance_SUITE checks that the two agree, that the API's calls travel as
 %% wait/1 says, and that the API's docs call exactly these "a long call".
 -define(LONG, [open, close, destroy, flush, checkpoint,
+               open_with_cf, open_readonly, open_with_cf_readonly,
+               create_column_family, drop_column_family, destroy_column_family,
                repair, compact_range, sync_wal, open_optimistic_transaction_db,
                open_backup_engine, create_new_backup, verify_backup, delete_backup,
                purge_old_backup, gc_backup_engine, close_backup_engine,
@@ -60,7 +62,12 @@
 %% The API functions that are not one request of their own name (docs/DATA_API.md): those that
 %% take a fun (folds) and the batches, which the client keeps. conformance_SUITE leaves them out
 %% of its check that every function of the facade is a route of the node.
--define(CLIENT_ONLY, []).
+-define(CLIENT_ONLY, [{batch, 0}, {batch_put, 3}, {batch_put, 4}, {batch_merge, 3},
+                      {batch_merge, 4}, {batch_delete, 2}, {batch_delete, 3},
+                      {batch_single_delete, 2}, {batch_single_delete, 3}, {batch_count, 1},
+                      {batch_data_size, 1}, {batch_clear, 1}, {batch_savepoint, 1},
+                      {batch_rollback, 1}, {batch_tolist, 1}, {write_batch, 3},
+                      {release_batch, 1}]).
 
 %% @doc The API functions, as `{Name, Arity}', that run in the client rather than as one
 %% request of their name.

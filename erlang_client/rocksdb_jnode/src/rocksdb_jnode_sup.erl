@@ -1,7 +1,7 @@
 %% @private
 %% @doc The top supervisor: the Java node the application owns (`rocksdb_jnode_jvm', when the
-%% environment names no external `node'), then the owner watcher `rocksdb_jnode_owners'.
-%% The watcher stops first, the JVM last.
+%% environment names no external `node'), the batches kept in the client (`rocksdb_jnode_batch'),
+%% then the owner watcher `rocksdb_jnode_owners'. The watcher stops first, the JVM last.
 -module(rocksdb_jnode_sup).
 -behaviour(supervisor).
 
@@ -34,4 +34,10 @@ init(JvmSettings) ->
                      type => worker,
                      modules => [rocksdb_jnode_jvm]}]
           end,
-    {ok, {Flags, Jvm ++ [Owners]}}.
+    Batches = #{id => rocksdb_jnode_batch,
+                start => {rocksdb_jnode_batch, start_link, []},
+                restart => permanent,
+                shutdown => 5000,
+                type => worker,
+                modules => [rocksdb_jnode_batch]},
+    {ok, {Flags, Jvm ++ [Batches, Owners]}}.

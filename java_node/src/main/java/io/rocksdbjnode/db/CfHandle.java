@@ -61,10 +61,10 @@ public final class CfHandle extends Handle {
 
     @Override
     protected void closeNative() {
-        // rocksdbjni keeps the default family's handle that an open with descriptors returned as
-        // the DB's own default (what DbHandle flushes and writes through) and frees it with the
-        // DB: freeing it here would leave the DB a dangling default.
-        if (!isDefault) {
+        // rocksdbjni keeps the handle of the "default" descriptor as the DB's own default family
+        // (RocksDB.getDefaultColumnFamily()), which the DB goes on using until it closes, and
+        // frees then: freeing it here would leave the DB a dangling pointer (a JVM crash).
+        if (cf != db().defaultColumnFamily()) {
             cf.close();
         }
         if (options != null) {

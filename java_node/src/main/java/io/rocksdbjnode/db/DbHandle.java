@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
@@ -30,6 +31,8 @@ public final class DbHandle extends Handle {
     private final ColumnFamilyHandle defaultCf;
     private final List<? extends AutoCloseable> options;
     private final boolean readOnly;
+    /** Serializes family creations: rocksdbjni records the handles it makes in a plain list. */
+    private final Object creatingFamily = new Object();
 
     /** {@code options}: the option objects of the open (DB and column family), freed after the DB. */
     DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, List<? extends AutoCloseable> options,
@@ -89,6 +92,16 @@ public final class DbHandle extends Handle {
     /** The RocksDB instance; only to be used inside a {@link #lease()}. */
     public RocksDB db() {
         return db;
+    }
+
+    /**
+     * Creates a column family; only inside a lease. The caller owns the returned handle (RocksDB
+     * also frees it at its close, if it is still open then).
+     */
+    ColumnFamilyHandle createColumnFamily(ColumnFamilyDescriptor descriptor) throws RocksDBException {
+        synchronized (creatingFamily) {
+            return db.createColumnFamily(descriptor);
+        }
     }
 
     /** The default column family's native handle (not owned: never closed by itself). */

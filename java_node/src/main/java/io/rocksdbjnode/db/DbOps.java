@@ -1,6 +1,7 @@
 package io.rocksdbjnode.db;
 
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.rocksdbjnode.handle.DirectoryClaims;
 import io.rocksdbjnode.handle.HandleTable;
 import io.rocksdbjnode.handle.Ownership;
@@ -12,7 +13,10 @@ import io.rocksdbjnode.wire.Request;
 import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Routes;
 import io.rocksdbjnode.wire.Terms;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
 import org.rocksdb.Checkpoint;
@@ -23,8 +27,9 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
 
 /**
- * The database requests: open, close, put, get, delete, destroy, count, checkpoint; and the open
- * path every open shares ({@link #openDb}). (Flush is {@link MaintenanceOps}'.)
+ * The database requests: the opens (with and without column family descriptors, read-write and
+ * read-only), close, put, get, delete, destroy, count, checkpoint; and the open path every open
+ * shares ({@link #openDb}). (Flush is {@link MaintenanceOps}'.)
  */
 public final class DbOps {
     private static final Logger LOG = Logger.getLogger(DbOps.class.getName());
@@ -43,6 +48,11 @@ public final class DbOps {
 
     public void register(Routes routes) {
         routes.add("open", 2, Routes.Pool.LONG, this::open)
+                .add("open", 3, Routes.Pool.LONG, this::openWithFamilies)
+                .add("open_with_cf", 3, Routes.Pool.LONG, this::openWithFamilies)
+                .add("open_readonly", 2, Routes.Pool.LONG, this::openReadOnly)
+                .add("open_readonly", 3, Routes.Pool.LONG, this::openWithFamiliesReadOnly)
+                .add("open_with_cf_readonly", 3, Routes.Pool.LONG, this::openWithFamiliesReadOnly)
                 .add("close", 1, Routes.Pool.LONG, this::close)
                 .add("put", 4, Routes.Pool.QUICK, this::put)
                 .add("get", 3, Routes.Pool.QUICK, this::get)
@@ -62,15 +72,48 @@ public final class DbOps {
 
     /** {@code {open, Path, Opts}} -> {@code {ok, Db} | {error, {db_open, Text}}}. */
     OtpErlangObject open(Request r) throws RequestException {
+        return openSingle(r, false);
+    }
+
+    /** {@code {open_readonly, Path, Opts}}: {@link #open} read-only, whatever the options say. */
+    OtpErlangObject openReadOnly(Request r) throws RequestException {
+        return openSingle(r, true);
+    }
+
+    private OtpErlangObject openSingle(Request r, boolean forceReadOnly) throws RequestException {
         Path path = guard.resolve(r.arg(0), "path");
         List<Option> opts = Option.parse(r.arg(1), "options");
         Ownership ownership = Ownership.extract(opts, r.from());
         OptionsMapping.DbOpen spec = OptionsMapping.dbOptions(opts, guard);
         Options o = spec.options();
-        boolean readOnly = spec.readOnly();
+        boolean readOnly = forceReadOnly || spec.readOnly();
         OpenPlan plan = new OpenPlan(readOnly, o.maxBackgroundJobs(), List.of(o),
                 dir -> readOnly ? RocksDB.openReadOnly(o, dir) : RocksDB.open(o, dir));
         return Terms.ok(openDb(path, ownership, plan).ref());
+    }
+
+    /**
+     * {@code {open, Path, DbOpts, [{Name, CfOpts}]}} (and {@code open_with_cf}) ->
+     * {@code {ok, Db, [Cf]}}, the families in descriptor order ({@link FamilyOpen}).
+     */
+    OtpErlangObject openWithFamilies(Request r) throws RequestException {
+        return openFamilies(r, false);
+    }
+
+    /** {@code {open_readonly, Path, DbOpts, Descriptors}} (and {@code open_with_cf_readonly}). */
+    OtpErlangObject openWithFamiliesReadOnly(Request r) throws RequestException {
+        return openFamilies(r, true);
+    }
+
+    private OtpErlangObject openFamilies(Request r, boolean forceReadOnly) throws RequestException {
+        Path path = guard.resolve(r.arg(0), "path");
+        List<Option> opts = Option.parse(r.arg(1), "options");
+        Ownership ownership = Ownership.extract(opts, r.from());
+        boolean readOnly = forceReadOnly || Option.Reader.open().bool("read_only").read(opts).bool("read_only", false);
+        FamilyOpen families = FamilyOpen.of(opts, r.arg(2), readOnly,
+                readOnly ? RocksDB::openReadOnly : RocksDB::open, guard);
+        DbHandle h = openDb(path, ownership, families.plan());
+        return families.reply(table, h);
     }
 
     /** A native open of a DB directory. */
@@ -120,6 +163,11 @@ public final class DbOps {
             closeAll(plan.options());
             claim.release();
             throw RequestException.dbOpen(Statuses.text(e));
+        } catch (IllegalArgumentException e) {
+            // rocksdbjni's own checks (a descriptor list without "default"), before RocksDB's.
+            closeAll(plan.options());
+            claim.release();
+            throw RequestException.dbOpen("Invalid argument: " + e.getMessage());
         }
         // The handle holds the claim from here until its native close.
         return table.add(ref -> new DbHandle(ref, ownership, db, plan.options(), claim, plan.readOnly()));

@@ -14,6 +14,11 @@ public final class Statuses {
             return msg;
         }
         String prefix = prefix(s.getCode());
+        // A status without a state: rocksdbjni's message is the code's name, C++'s text the bare
+        // prefix ("NotFound: " for a batch rolled back without a savepoint).
+        if (prefix != null && s.getState() == null && msg.equals(s.getCodeString())) {
+            return prefix;
+        }
         // rocksdbjni's message is the status's ToString() already; keep it when it carries the prefix.
         if (prefix == null || msg.startsWith(prefix)) {
             return msg;

@@ -39,6 +39,12 @@ class StatusesTest {
     }
 
     @Test
+    void aStatusWithoutStateIsTheBarePrefix() {
+        Status notFound = new Status(Status.Code.NotFound, Status.SubCode.None, null);
+        assertEquals("NotFound: ", Statuses.text(new RocksDBException(notFound.getCodeString(), notFound)));
+    }
+
+    @Test
     void theNodesOwnIoFailuresReadAsIoErrors() {
         assertEquals("IO error: NoSuchFileException: /x", Statuses.text(new NoSuchFileException("/x")));
         assertEquals("IO error: IOException", Statuses.text(new IOException()));

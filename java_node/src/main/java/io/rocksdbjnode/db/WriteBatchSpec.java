@@ -1,0 +1,118 @@
+package io.rocksdbjnode.db;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.rocksdbjnode.handle.Handle;
+import io.rocksdbjnode.handle.HandleTable;
+import io.rocksdbjnode.handle.Statuses;
+import io.rocksdbjnode.wire.RequestException;
+import io.rocksdbjnode.wire.Terms;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The operations of {@code write/3} (and of a client batch), decoded at the door into a native
+ * {@link WriteBatch}, with a lease of each column family they name, held until {@link #close()}.
+ *
+ * <p>The operations, as erlang-rocksdb's {@code write/3} takes them: {@code {put, K, V}},
+ * {@code {put, Cf, K, V}}, {@code {merge, K, V}}, {@code {merge, Cf, K, V}}, {@code {delete, K}},
+ * {@code {delete, Cf, K}}, {@code {single_delete, K}}, {@code {single_delete, Cf, K}},
+ * {@code {delete_range, B, E}}, {@code {delete_range, Cf, B, E}}. Anything else, a family that
+ * is not open, or one of another DB than the write's, is {@code badarg}: nothing is written.
+ */
+final class WriteBatchSpec implements AutoCloseable {
+    private final WriteBatch batch = new WriteBatch();
+    private final Map<CfHandle, Handle.Lease> leases = new IdentityHashMap<>();
+
+    private WriteBatchSpec() {}
+
+    /**
+     * The operations {@code opsTerm} for a write to {@code db}; {@code db} null: for no DB (only
+     * the batch's size is wanted), the families may then be of any DB.
+     */
+    static WriteBatchSpec of(HandleTable table, DbHandle db, OtpErlangObject opsTerm) throws RequestException {
+        WriteBatchSpec spec = new WriteBatchSpec();
+        try {
+            for (OtpErlangObject op : Terms.elements(opsTerm, "operations")) {
+                spec.add(table, db, op);
+            }
+            return spec;
+        } catch (RequestException | RuntimeException e) {
+            spec.close();
+            throw e;
+        }
+    }
+
+    private void add(HandleTable table, DbHandle db, OtpErlangObject op) throws RequestException {
+        if (!(op instanceof OtpErlangTuple t) || t.arity() < 2) {
+            throw RequestException.badArgument("operations");
+        }
+        String name = Terms.atomName(t.elementAt(0));
+        int binaries = switch (name == null ? "" : name) {
+            case "put", "merge", "delete_range" -> 2;
+            case "delete", "single_delete" -> 1;
+            default -> throw RequestException.badArgument("operations");
+        };
+        boolean withFamily = t.arity() == binaries + 2;
+        if (!withFamily && t.arity() != binaries + 1) {
+            throw RequestException.badArgument("operations");
+        }
+        ColumnFamilyHandle cf = withFamily ? family(table, db, t.elementAt(1)) : null;
+        int at = withFamily ? 2 : 1;
+        byte[] first = Terms.bytes(t.elementAt(at), "operations");
+        byte[] second = binaries == 2 ? Terms.bytes(t.elementAt(at + 1), "operations") : null;
+        try {
+            switch (name) {
+                case "put" -> {
+                    if (cf == null) batch.put(first, second); else batch.put(cf, first, second);
+                }
+                case "merge" -> {
+                    if (cf == null) batch.merge(first, second); else batch.merge(cf, first, second);
+                }
+                case "delete_range" -> {
+                    if (cf == null) batch.deleteRange(first, second); else batch.deleteRange(cf, first, second);
+                }
+                case "delete" -> {
+                    if (cf == null) batch.delete(first); else batch.delete(cf, first);
+                }
+                default -> {
+                    if (cf == null) batch.singleDelete(first); else batch.singleDelete(cf, first);
+                }
+            }
+        } catch (RocksDBException e) {
+            throw RequestException.status(Statuses.text(e));
+        }
+    }
+
+    /** The family {@code term} names, leased (once per family) for as long as the batch. */
+    private ColumnFamilyHandle family(HandleTable table, DbHandle db, OtpErlangObject term) throws RequestException {
+        CfHandle cf = CfHandle.of(table, term);
+        if (db != null && cf.db() != db) {
+            throw RequestException.columnFamilyOfOtherDb(cf.ref());
+        }
+        if (!leases.containsKey(cf)) {
+            leases.put(cf, cf.lease());
+        }
+        return cf.columnFamily();
+    }
+
+    /** The native batch; valid until {@link #close()}. */
+    WriteBatch batch() {
+        return batch;
+    }
+
+    /** The number of operations. */
+    int count() {
+        return batch.count();
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+        leases.values().forEach(Handle.Lease::close);
+        leases.clear();
+    }
+}
