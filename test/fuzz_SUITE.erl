@@ -350,6 +350,8 @@ allowed({ok, Db, Cfs}) when is_reference(Db), is_list(Cfs) ->     % opens with c
     lists:all(fun is_reference/1, Cfs);
 allowed({ok, V}) when is_binary(V) -> true;                      % get
 allowed({ok, L}) when is_list(L) -> lists:all(fun is_list_item/1, L); % info, owner_down, owners
+allowed({ok, #{uptime_ms := U, handles := H, requests := R}}) ->     % stats
+    is_integer(U) andalso is_map(H) andalso is_map(R);
 allowed({error, Atom}) when Atom =:= incomplete; Atom =:= bad_request; Atom =:= out_of_memory;
                             Atom =:= shutting_down -> true;
 allowed({error, {bad_request, Why}}) -> lists:member(Why, [too_deep, undecodable, too_large]);

@@ -165,10 +165,11 @@ create_new_backup(Engine, DbOrPath) ->
     rocksdb_jnode:create_new_backup(Engine, DbOrPath).
 
 %% @doc See {@link rocksdb_jnode:create_new_backup/3}.
--spec create_new_backup(Engine, DbOrPath, Options) -> ok | {error, Reason} when
+-spec create_new_backup(Engine, DbOrPath, Options) -> ok | {ok, Ref} | {error, Reason} when
       Engine :: backup_engine(),
       DbOrPath :: db_handle() | rocksdb_jnode:path(),
       Options :: rocksdb_jnode:backup_options(),
+      Ref :: rocksdb_jnode:async_ref(),
       Reason :: incomplete | {error, rocksdb_jnode:error_text()} | rocksdb_jnode:path_error()
               | rocksdb_jnode:node_error().
 create_new_backup(Engine, DbOrPath, Options) ->
@@ -257,12 +258,13 @@ restore_db_from_backup(Engine, BackupId, DbDir, WalDir) ->
 
 %% @doc See {@link rocksdb_jnode:restore_db_from_backup/5}.
 -spec restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
-          ok | {error, Reason} when
+          ok | {ok, Ref} | {error, Reason} when
       Engine :: backup_engine(),
       BackupId :: rocksdb_jnode:backup_id(),
       DbDir :: rocksdb_jnode:path(),
       WalDir :: rocksdb_jnode:path(),
       Options :: rocksdb_jnode:restore_options(),
+      Ref :: rocksdb_jnode:async_ref(),
       Reason :: restore_error().
 restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
     rocksdb_jnode:restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options).
@@ -285,11 +287,13 @@ restore_db_from_latest_backup(Engine, DbDir, WalDir) ->
     rocksdb_jnode:restore_db_from_latest_backup(Engine, DbDir, WalDir).
 
 %% @doc See {@link rocksdb_jnode:restore_db_from_latest_backup/4}.
--spec restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) -> ok | {error, Reason} when
+-spec restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
+          ok | {ok, Ref} | {error, Reason} when
       Engine :: backup_engine(),
       DbDir :: rocksdb_jnode:path(),
       WalDir :: rocksdb_jnode:path(),
       Options :: rocksdb_jnode:restore_options(),
+      Ref :: rocksdb_jnode:async_ref(),
       Reason :: restore_error().
 restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
     rocksdb_jnode:restore_db_from_latest_backup(Engine, DbDir, WalDir, Options).

@@ -87,7 +87,7 @@
          restore_db_from_latest_backup/4,
          restore_from_backup/4, restore_from_latest_backup/3]).
 %% Ownership and liveness.
--export([give_away/3, set_heir/3, ping/0, ping/1]).
+-export([give_away/3, set_heir/3, ping/0, ping/1, stats/0, stats/1]).
 %% The shell's text for the badarg errors raised here.
 -export([format_error/2]).
 
@@ -149,9 +149,10 @@
                                   | {restore_rate_limit, non_neg_integer()}
                                   | {max_background_operations, pos_integer()}
                                   | {heir, pid(), term()} | {heir, none}].
--type backup_options() :: [{flush_before_backup, boolean()} | {metadata, binary() | string()}].
+-type backup_options() :: [{flush_before_backup, boolean()} | {metadata, binary() | string()}
+                          | async_option()].
 -type verify_options() :: [{verify_with_checksum, boolean()}].
--type restore_options() :: [{keep_log_files, boolean()}].
+-type restore_options() :: [{keep_log_files, boolean()} | async_option()].
 
 %% `id' and `backup_id' carry the same id (the NIF's typespec says `id', the NIF sets
 %% `backup_id'); `app_metadata' is present when the backup was made with metadata.
@@ -178,6 +179,30 @@
                        | node_error().
 
 -export_type([cf_handle/0, batch_handle/0, cf_options/0, cf_descriptor/0, write_action/0]).
+%% Async backups and restores (see create_new_backup/3): `{notify, Pid}' makes the call return
+%% `{ok, Ref}' at once; Pid then receives `{rocksdb_jnode, Ref, {progress, progress()}}' every
+%% `progress_interval' ms (500 by default, at least 10) and exactly one
+%% `{rocksdb_jnode, Ref, {done, Result}}'.
+-type async_option() :: {notify, pid()} | {progress_interval, pos_integer()}.
+%% A reference minted by the Java node that names one async backup or restore in its messages.
+-type async_ref() :: reference().
+-type progress() :: #{bytes_done := non_neg_integer(), bytes_total := non_neg_integer(),
+                      files_done := non_neg_integer(), files_total := non_neg_integer()}.
+%% What the Java node reports of itself: see stats/1.
+-type node_stats() :: #{uptime_ms := non_neg_integer(),
+                        handles := #{atom() => non_neg_integer()},
+                        owners := non_neg_integer(),
+                        requests := #{atom() => #{served := non_neg_integer(),
+                                                  failed := non_neg_integer()}},
+                        requests_in_flight := non_neg_integer(),
+                        bytes_backed_up := non_neg_integer(),
+                        bytes_restored := non_neg_integer(),
+                        backups_running := non_neg_integer(),
+                        restores_running := non_neg_integer(),
+                        jvm_heap_used := non_neg_integer(),
+                        jvm_heap_max := non_neg_integer() | undefined}.
+-export_type([async_option/0, async_ref/0, progress/0, node_stats/0]).
+
 -export_type([db_handle/0, backup_engine/0, handle/0, path/0, key/0, value/0, backup_id/0,
               error_text/0, db_options/0, destroy_options/0, write_options/0, flush_options/0,
               read_options/0, backup_engine_options/0, backup_options/0, verify_options/0,
@@ -1078,11 +1103,28 @@ create_new_backup(Engine, DbOrPath) ->
 %% or the path of a database the node opens read-only for the backup (for instance a
 %% checkpoint that another RocksDB wrote). `{error, incomplete}' when {@link stop_backup/1}
 %% stopped it. Options: `{flush_before_backup, boolean()}', `{metadata, binary() | string()}'
-%% (the backup's `app_metadata'). A long call.
--spec create_new_backup(Engine, DbOrPath, Options) -> ok | {error, Reason} when
+%% (the backup's `app_metadata'), and the async options below. A long call.
+%%
+%% <b>Async.</b> With `{notify, Pid}' the call returns `{ok, Ref}' as soon as the backup
+%% starts (its arguments checked, its handles and directories held: a refusal is still the
+%% call's reply, as without `notify'), and the backup runs on. `Ref' is minted by the Java node
+%% and `Pid' receives, matchable by `Ref':
+%% <ul>
+%% <li>`{rocksdb_jnode, Ref, {progress, #{bytes_done => N, bytes_total => T, files_done => F,
+%% files_total => FT}}}' every `{progress_interval, Ms}' (500 ms by default, at least 10):
+%% estimated (see the README), never going backwards, never past the total, and, before a
+%% successful completion, a last one with the totals done;</li>
+%% <li>then exactly one `{rocksdb_jnode, Ref, {done, Result}}', `Result' being what the call
+%% returns without `notify' (`ok', `{error, incomplete}' after {@link stop_backup/1} or the
+%% engine's owner exiting, `{error, {error, Text}}'). Nothing follows it.</li>
+%% </ul>
+%% `Pid' must be a process of a node connected to the Java node (which never dials), else
+%% `badarg' (as {@link give_away/3}); the messages to a `Pid' that exited are dropped.
+-spec create_new_backup(Engine, DbOrPath, Options) -> ok | {ok, Ref} | {error, Reason} when
       Engine :: backup_engine(),
       DbOrPath :: db_handle() | path(),
       Options :: backup_options(),
+      Ref :: async_ref(),
       Reason :: incomplete | {error, error_text()} | path_error() | node_error().
 create_new_backup(Engine, DbOrPath, Options) ->
     Node = handle(backup_engine, Engine),
@@ -1123,7 +1165,7 @@ verify_backup(Engine, BackupId, Options) ->
 
 %% @doc Stops the {@link create_new_backup/3} running on `Engine' when the node handles the
 %% request (a backup that starts later is not stopped), which then returns
-%% `{error, incomplete}' and leaves no backup id behind. `Engine' stays usable: unlike
+%% `{error, incomplete}' (an async one: its completion says so) and leaves no backup id behind. `Engine' stays usable: unlike
 %% RocksDB's own engine, the node replaces the stopped native engine with a fresh one. `ok' at
 %% once, whether or not a backup was running.
 -spec stop_backup(Engine) -> ok | {error, Reason} when
@@ -1187,14 +1229,17 @@ restore_db_from_backup(Engine, BackupId, DbDir, WalDir) ->
 %% @doc Restores backup `BackupId' into `DbDir', its WAL files into `WalDir'. The files in
 %% `DbDir' are replaced; a database or backup engine open on the node in, inside or around
 %% either directory, or a backup by path reading it, gives `{error, {db_in_use, Path}}'. Every restored file's checksum is checked. Options:
-%% `{keep_log_files, boolean()}'. A long call.
+%% `{keep_log_files, boolean()}', and `{notify, Pid}' and `{progress_interval, Ms}', which
+%% make it async as {@link create_new_backup/3}: `{ok, Ref}' at once, then progress messages
+%% (the total is the backup's size) and one `{rocksdb_jnode, Ref, {done, Result}}'. A long call.
 -spec restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
-          ok | {error, Reason} when
+          ok | {ok, Ref} | {error, Reason} when
       Engine :: backup_engine(),
       BackupId :: backup_id(),
       DbDir :: path(),
       WalDir :: path(),
       Options :: restore_options(),
+      Ref :: async_ref(),
       Reason :: restore_error().
 restore_db_from_backup(Engine, BackupId, DbDir, WalDir, Options) ->
     Node = handle(backup_engine, Engine),
@@ -1219,13 +1264,15 @@ restore_db_from_latest_backup(Engine, DbDir) ->
 restore_db_from_latest_backup(Engine, DbDir, WalDir) ->
     restore_db_from_latest_backup(Engine, DbDir, WalDir, []).
 
-%% @doc Restores the backup with the highest id, as {@link restore_db_from_backup/5}. A long
-%% call.
--spec restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) -> ok | {error, Reason} when
+%% @doc Restores the backup with the highest id, as {@link restore_db_from_backup/5} (async
+%% with `{notify, Pid}' too). A long call.
+-spec restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
+          ok | {ok, Ref} | {error, Reason} when
       Engine :: backup_engine(),
       DbDir :: path(),
       WalDir :: path(),
       Options :: restore_options(),
+      Ref :: async_ref(),
       Reason :: restore_error().
 restore_db_from_latest_backup(Engine, DbDir, WalDir, Options) ->
     Node = handle(backup_engine, Engine),
@@ -1300,6 +1347,41 @@ ping() ->
       Reason :: node_error().
 ping(Node) ->
     request(node_name(Node), ping).
+
+%% @doc The figures of the application's Java node: see {@link stats/1}.
+-spec stats() -> {ok, Stats} | {error, Reason} when
+      Stats :: node_stats(),
+      Reason :: node_error().
+stats() ->
+    stats(rocksdb_jnode_config:node()).
+
+%% @doc The figures of the Java node `Node' (an atom; this clause is for node names only:
+%% erlang-rocksdb's `stats/1' of a DB handle, a reference, is the data API's, and the two
+%% must stay one function), the reply to the bare request `stats', which
+%% `gen_server:call({rocksdb, Node}, stats)' sends too:
+%% <ul>
+%% <li>`uptime_ms': since the node started serving;</li>
+%% <li>`handles': the handles open, by kind (`db', `backup_engine', `column_family',
+%% `iterator', `snapshot', `transaction'; every kind present, 0 when none);</li>
+%% <li>`owners': the distinct processes owning them;</li>
+%% <li>`requests': per request name the node has answered (the names it serves, and `ping'),
+%% `#{served => N, failed => F}': `served' counts every answer, `failed' those that were
+%% `{error, _}' (an async call counts once, by its completion). This call is not in its own
+%% figures; the next call sees it;</li>
+%% <li>`requests_in_flight': requests running on the node's pools now, this one included (an
+%% async backup or restore until its completion);</li>
+%% <li>`bytes_backed_up': the sizes (as `get_backup_info' lists them, shared files included) of
+%% the backups made since the node started; `bytes_restored': the sizes of the backups
+%% restored;</li>
+%% <li>`backups_running', `restores_running': now, synchronous and async alike;</li>
+%% <li>`jvm_heap_used', `jvm_heap_max' (bytes; `undefined' when the JVM sets no maximum).</li>
+%% </ul>
+-spec stats(Node) -> {ok, Stats} | {error, Reason} when
+      Node :: node(),
+      Stats :: node_stats(),
+      Reason :: node_error().
+stats(Node) when is_atom(Node) ->
+    request(node_name(Node), stats).
 
 %% @private
 %% @doc The shell's description of a `badarg' raised by this module: its cause. (The causes are

@@ -52,9 +52,11 @@ final class Node implements NodeServer.Lifecycle {
         new WriteOps(table).register(routes);
         new MaintenanceOps(table, claims, guard, threads).register(routes);
         new TransactionOps(table, dbs, guard).register(routes);
-        new BackupOps(table, claims, openDbs(table), guard, threads).register(routes);
+        BackupOps backups = new BackupOps(table, claims, openDbs(table), guard, threads, server.outbox(), server::newRef);
+        backups.register(routes);
         this.ownership = new OwnershipOps(table, server.outbox(), server.longWork());
         ownership.register(routes);
+        new NodeStats(table, server.requestStats(), backups.stats()).register(routes);
         server.open(routes, this);
     }
 

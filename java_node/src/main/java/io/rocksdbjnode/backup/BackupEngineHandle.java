@@ -105,17 +105,26 @@ public final class BackupEngineHandle extends Handle {
         return h;
     }
 
+    /** Backup {@code id} as of the last change, the latest when {@code id} is negative; null if none. */
+    BackupView backup(int id) {
+        List<BackupView> b = backups;
+        if (id < 0) {
+            return b.isEmpty() ? null : b.get(b.size() - 1);
+        }
+        return b.stream().filter(v -> v.id() == id).findFirst().orElse(null);
+    }
+
     /** The backups as of the last change, sorted by id; never waits. */
     List<BackupView> backups() {
         return backups;
     }
 
     /**
-     * Makes a new backup of {@code db}. Returns normally on success; throws {@link RequestException}
-     * with {@code {error, incomplete}} when {@link #stopBackup()} cut it short, in which case no
-     * backup id and no partial file is left behind.
+     * Makes a new backup of {@code db} and returns it as listed (null if RocksDB made none); throws
+     * {@link RequestException} with {@code {error, incomplete}} when {@link #stopBackup()} cut it
+     * short, in which case no backup id and no partial file is left behind.
      */
-    void createNewBackup(RocksDB db, boolean flushBeforeBackup, byte[] metadata)
+    BackupView createNewBackup(RocksDB db, boolean flushBeforeBackup, byte[] metadata)
             throws RocksDBException, RequestException, IOException {
         lock.writeLock().lock();
         try {
@@ -152,7 +161,9 @@ public final class BackupEngineHandle extends Handle {
             int made = latestId();
             if (made > before) {
                 recordSizes(made);
+                return backups.get(backups.size() - 1);
             }
+            return null;
         } finally {
             lock.writeLock().unlock();
         }

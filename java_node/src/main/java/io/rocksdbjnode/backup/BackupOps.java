@@ -12,6 +12,7 @@ import io.rocksdbjnode.handle.PathGuard;
 import io.rocksdbjnode.handle.Statuses;
 import io.rocksdbjnode.handle.ThreadBudget;
 import io.rocksdbjnode.wire.Option;
+import io.rocksdbjnode.wire.Outbox;
 import io.rocksdbjnode.wire.Request;
 import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Routes;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.rocksdb.BackupEngineOptions;
 import org.rocksdb.Options;
@@ -35,7 +37,7 @@ import org.rocksdb.RocksDBException;
 public final class BackupOps {
     private static final Logger LOG = Logger.getLogger(BackupOps.class.getName());
     /** The options of create_new_backup; others are {@code bad_option}. */
-    private static final Option.Reader CREATE_OPTIONS = Option.Reader.closed()
+    private static final Option.Reader CREATE_OPTIONS = AsyncJobs.withAsyncOptions(Option.Reader.closed())
             .bool("flush_before_backup")
             .key("metadata", o -> {
                 o.expectArity(1);
@@ -46,20 +48,35 @@ public final class BackupOps {
     /** The options of verify_backup; others are {@code bad_option}. */
     private static final Option.Reader VERIFY_OPTIONS = Option.Reader.closed().bool("verify_with_checksum");
     /** The options of the restores; others are {@code bad_option}. */
-    private static final Option.Reader RESTORE_OPTIONS = Option.Reader.closed().bool("keep_log_files");
+    private static final Option.Reader RESTORE_OPTIONS =
+            AsyncJobs.withAsyncOptions(Option.Reader.closed()).bool("keep_log_files");
 
     private final HandleTable table;
     private final DirectoryClaims claims;
     private final SourceDbs dbs;
     private final PathGuard guard;
     private final ThreadBudget threads;
+    private final AsyncJobs jobs;
+    private final BackupStats stats = new BackupStats();
 
-    public BackupOps(HandleTable table, DirectoryClaims claims, SourceDbs dbs, PathGuard guard, ThreadBudget threads) {
+    /**
+     * @param outbox sends the async calls' progress and completions; null for a node without
+     *     them (an async call is then refused as not_connected)
+     * @param mint mints the async calls' references
+     */
+    public BackupOps(HandleTable table, DirectoryClaims claims, SourceDbs dbs, PathGuard guard, ThreadBudget threads,
+            Outbox outbox, Supplier<OtpErlangRef> mint) {
         this.table = table;
         this.claims = claims;
         this.dbs = dbs;
         this.guard = guard;
         this.threads = threads;
+        this.jobs = new AsyncJobs(outbox, mint);
+    }
+
+    /** The backups and restores running and done, for the node's stats. */
+    public BackupStats stats() {
+        return stats;
     }
 
     /** Serves the backup requests in {@code routes}. */
@@ -172,6 +189,7 @@ public final class BackupOps {
         Option.Values opts = CREATE_OPTIONS.read(r.arg(2), "options");
         boolean flush = opts.bool("flush_before_backup", false);
         byte[] metadata = opts.get("metadata", byte[].class, null);
+        AsyncJobs.Job job = jobs.of(r, opts);
         SourceDbs.Source db = r.arg(1) instanceof OtpErlangRef ? dbs.byHandle(r.arg(1)) : null;
         Path source = db == null ? guard.resolve(r.arg(1), "db") : null;
         if (db == null) {
@@ -186,22 +204,44 @@ public final class BackupOps {
                     if (db.readOnly()) {
                         refuseWalOnlyWrites(db.db(), db.handle().dir());
                     }
-                    engine.createNewBackup(db.db(), flush, metadata);
+                    backup(engine, db.db(), db.handle().dir(), flush && !db.readOnly(), flush, metadata, job);
                 }
             } else {
-                backupByPath(engine, source, metadata);
+                backupByPath(engine, source, metadata, job);
             }
             return Terms.OK;
         } catch (RocksDBException e) {
             throw RequestException.status(Statuses.text(e));
+        } finally {
+            job.end();
         }
+    }
+
+    /**
+     * The backup itself, once everything is checked and held: the moment an async call starts
+     * (its job estimates with {@code estimateFlushed}: whether the backup will flush first).
+     */
+    private void backup(BackupEngineHandle engine, RocksDB db, Path dbDir, boolean estimateFlushed, boolean flush,
+            byte[] metadata, AsyncJobs.Job job) throws RocksDBException, RequestException, IOException {
+        job.start(() -> ProgressScan.backupTotals(db, dbDir, engine.dir(), estimateFlushed),
+                ProgressScan.baseline(ProgressScan.engineDirs(engine.dir())));
+        stats.backups().incrementAndGet();
+        try {
+            BackupEngineHandle.BackupView made = engine.createNewBackup(db, flush, metadata);
+            if (made != null) {
+                stats.backedUp(made.size());
+            }
+        } finally {
+            stats.backups().decrementAndGet();
+        }
+        job.succeeded();
     }
 
     /**
      * Backs up the DB at {@code source}, opened read-only for the duration. Its directory is
      * claimed for reading meanwhile, so that no restore or destroy deletes the files being copied.
      */
-    private void backupByPath(BackupEngineHandle engine, Path source, byte[] metadata)
+    private void backupByPath(BackupEngineHandle engine, Path source, byte[] metadata, AsyncJobs.Job job)
             throws RocksDBException, RequestException, IOException {
         DirectoryClaims.Held claim;
         try {
@@ -215,7 +255,7 @@ public final class BackupOps {
             }
             try (Options o = new Options(); RocksDB ro = RocksDB.openReadOnly(o, source.toString())) {
                 refuseWalOnlyWrites(ro, source);
-                engine.createNewBackup(ro, false, metadata);
+                backup(engine, ro, source, false, false, metadata, job);
             }
         } finally {
             claim.release();
@@ -321,7 +361,9 @@ public final class BackupOps {
     private OtpErlangObject restoreInto(Request r, BackupEngineHandle engine, int id, int first) throws Exception {
         Path dbDir = guard.resolve(r.arg(first), "db_dir");
         Path walDir = guard.resolve(r.arg(first + 1), "wal_dir");
-        boolean keepLogFiles = RESTORE_OPTIONS.read(r.arg(first + 2), "options").bool("keep_log_files", false);
+        Option.Values opts = RESTORE_OPTIONS.read(r.arg(first + 2), "options");
+        boolean keepLogFiles = opts.bool("keep_log_files", false);
+        AsyncJobs.Job job = jobs.of(r, opts);
         List<Path> dirs = dbDir.equals(walDir) ? List.of(dbDir) : List.of(dbDir, walDir);
         DirectoryClaims.Held claim;
         try {
@@ -331,9 +373,23 @@ public final class BackupOps {
             throw RequestException.dbInUse(db ? r.arg(first) : r.arg(first + 1));
         }
         try {
-            return engineCall(engine, () -> engine.restore(id, dbDir, walDir, keepLogFiles));
+            return engineCall(engine, () -> {
+                BackupEngineHandle.BackupView restoring = engine.backup(id);
+                job.start(() -> ProgressScan.restoreTotals(restoring), ProgressScan.baseline(dirs));
+                stats.restores().incrementAndGet();
+                try {
+                    engine.restore(id, dbDir, walDir, keepLogFiles);
+                } finally {
+                    stats.restores().decrementAndGet();
+                }
+                if (restoring != null) {
+                    stats.restored(restoring.size());
+                }
+                job.succeeded();
+            });
         } finally {
             claim.release();
+            job.end();
         }
     }
 

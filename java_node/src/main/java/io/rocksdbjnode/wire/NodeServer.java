@@ -41,6 +41,7 @@ public final class NodeServer {
     private final BoundTransportFactory transports;
     private final ThreadPoolExecutor quick;
     private final ThreadPoolExecutor slow;
+    private final RequestStats stats = new RequestStats();
     private final Object stateLock = new Object();
     private volatile Routes routes;
     private volatile Lifecycle lifecycle;
@@ -92,6 +93,11 @@ public final class NodeServer {
     /** What the node sends unasked goes through this outbox. */
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** The request counters the {@code stats} request reports. */
+    public RequestStats requestStats() {
+        return stats;
     }
 
     /** Runs work on the long pool; once the node is stopping, on the caller's thread. */
@@ -186,8 +192,9 @@ public final class NodeServer {
             reply(pid, tag, RequestException.badRequest().reply());
             return;
         }
-        Request r = new Request(pid, tag, name, args);
+        Request r = new Request(pid, tag, name, args, new Request.Answer(early -> reply(pid, tag, early)));
         if (name.equals("ping") && args.length == 0) {
+            stats.answered(name, Terms.atom("pong"));
             reply(pid, tag, Terms.atom("pong"));
             return;
         }
@@ -209,8 +216,26 @@ public final class NodeServer {
             return;
         }
         ExecutorService pool = route.pool() == Routes.Pool.QUICK ? quick : slow;
-        if (!submit(pool, () -> reply(pid, tag, run(route, r)))) {
+        if (!submit(pool, () -> serve(route, r))) {
             reply(pid, tag, RequestException.shuttingDown().reply());
+        }
+    }
+
+    /**
+     * Runs the request and answers it: with what the handler returns, or, when the handler
+     * answered early (an async call), by handing what it returns to the completion it set. The
+     * counters are updated first, so a caller that has the answer sees it counted.
+     */
+    private void serve(Routes.Route route, Request r) {
+        stats.started();
+        OtpErlangObject outcome = null;
+        try {
+            outcome = run(route, r);
+        } finally {
+            stats.ended(r.name(), outcome);
+        }
+        if (!r.answer().completes(outcome)) {
+            reply(r.from(), r.tag(), outcome);
         }
     }
 

@@ -57,7 +57,7 @@ public final class Routes {
             if (args.length != targetArity) {
                 throw new IllegalStateException(name + "/" + arity + " filled in " + args.length + " arguments");
             }
-            return full.handler().handle(new Request(r.from(), r.tag(), target, args));
+            return full.handler().handle(r.as(target, args));
         });
     }
 
