@@ -284,7 +284,8 @@ cf_name(C) -> oneof([fun() -> "default" end, fun() -> binary_to_list(name()) end
 cf_descriptors(C) ->
     case uniform(6) of
         1 -> any_term(C);
-        _ -> [{cf_name(C), maybe(fun() -> db_opts(C) end, C)} || _ <- lists:seq(1, uniform(3))]
+        _ -> [{oneof([fun() -> "default" end, fun() -> cf_name(C) end]),
+               maybe(fun() -> db_opts(C) end, C)} || _ <- lists:seq(1, uniform(3))]
     end.
 
 %% write/3's operations: mostly well-formed, with handles of any kind.
@@ -398,13 +399,6 @@ compact_opts(C) ->
 %% A range bound: a key, open, or anything.
 bound(C) -> oneof([fun() -> undefined end, fun() -> key(C) end]).
 
-cf_descriptors(C) ->
-    case uniform(4) of
-        1 -> any_term(C);
-        _ -> [{oneof([fun() -> "default" end, fun() -> string(C) end, fun() -> bin(C) end]),
-               opts_from(C, [{write_buffer_size, fun id/1}])}
-              || _ <- lists:seq(1, uniform(3) - 1)]
-    end.
 
 read_opts(C) ->
     opts_from(C, [{verify_checksums, fun bool/1}, {fill_cache, fun bool/1},
