@@ -6,6 +6,7 @@ import io.rocksdbjnode.backup.BackupOps;
 import io.rocksdbjnode.backup.SourceDbs;
 import io.rocksdbjnode.db.DbHandle;
 import io.rocksdbjnode.db.DbOps;
+import io.rocksdbjnode.db.ReadOps;
 import io.rocksdbjnode.handle.DirectoryClaims;
 import io.rocksdbjnode.handle.Handle;
 import io.rocksdbjnode.handle.HandleTable;
@@ -43,6 +44,7 @@ final class Node implements NodeServer.Lifecycle {
         ThreadBudget threads = ThreadBudget.forThisProcess(config.quickThreads() + config.longThreads() + THREAD_RESERVE);
         Routes routes = new Routes();
         new DbOps(table, claims, guard, threads).register(routes);
+        new ReadOps(table, config.iteratorChunkBytes()).register(routes);
         new BackupOps(table, claims, openDbs(table), guard, threads).register(routes);
         this.ownership = new OwnershipOps(table, server.outbox(), server.longWork());
         ownership.register(routes);

@@ -94,6 +94,14 @@ public final class HandleTable {
     }
 
     /**
+     * Whether {@code term} is a reference of a handle that was closed (one of the last
+     * {@value #CLOSED_MEMORY} closed), for the requests that accept a closed handle.
+     */
+    public boolean wasClosed(OtpErlangObject term) {
+        return term instanceof OtpErlangRef ref && !live.containsKey(ref) && closed.contains(ref);
+    }
+
+    /**
      * Takes the handle out of the table and closes it (waiting for its requests in flight).
      * Returns false when another caller had already taken it out.
      */

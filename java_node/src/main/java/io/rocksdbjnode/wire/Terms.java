@@ -211,7 +211,7 @@ public final class Terms {
     }
 
     /** The elements of a proper list; an Erlang string is a list of small integers. */
-    static List<OtpErlangObject> elements(OtpErlangObject term, String name) throws RequestException {
+    public static List<OtpErlangObject> elements(OtpErlangObject term, String name) throws RequestException {
         if (term instanceof OtpErlangList l && l.isProper()) {
             return List.of(l.elements());
         }
