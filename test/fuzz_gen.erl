@@ -27,7 +27,12 @@ arities() ->
       gc_backup_engine => [1], close_backup_engine => [1], restore_db_from_backup => [3, 4, 5],
       restore_db_from_latest_backup => [2, 3, 4], restore_from_backup => [4],
       restore_from_latest_backup => [3], give_away => [3, 4], set_heir => [3, 4],
-      owner_down => [1], owners => [1], routes => [0]}.
+      owner_down => [1], owners => [1], routes => [0],
+      snapshot => [1, 2], release_snapshot => [1], get_snapshot_sequence => [1],
+      iterator => [2, 3], iterators => [3], iterator_move => [2], iterator_refresh => [1],
+      iterator_close => [1], iterator_chunk => [2], is_empty => [1], get_property => [2, 3],
+      stats => [1, 2], get_latest_sequence_number => [1], get_approximate_sizes => [3, 4],
+      get_approximate_memtable_stats => [3, 4]}.
 
 %%%===================================================================
 %%% Requests
@@ -91,6 +96,29 @@ typed_args(set_heir, 3, C) -> [handle(C), oneof([fun() -> pid(C) end, fun() -> n
 typed_args(set_heir, 4, C) -> [handle(C), oneof([fun() -> pid(C) end, fun() -> none end]),
                                any_term(C), owner_opts(C)];
 typed_args(owner_down, _, C) -> [pid(C)];
+typed_args(snapshot, _, C) -> [db(C), owner_opts(C)];
+typed_args(release_snapshot, _, C) -> [handle(C)];
+typed_args(get_snapshot_sequence, _, C) -> [handle(C)];
+typed_args(iterator, 2, C) -> [db(C), iterator_opts(C)];
+typed_args(iterator, 3, C) -> [db(C), handle(C), iterator_opts(C)];
+typed_args(iterators, _, C) -> [db(C), oneof([fun() -> [handle(C)] end, fun() -> any_term(C) end]),
+                                iterator_opts(C)];
+typed_args(iterator_move, _, C) ->
+    [handle(C), oneof([fun() -> pick([first, last, next, prev, sideways]) end,
+                       fun() -> key(C) end,
+                       fun() -> {pick([seek, seek_for_prev, jump]), key(C)} end])];
+typed_args(iterator_refresh, _, C) -> [handle(C)];
+typed_args(iterator_close, _, C) -> [handle(C)];
+typed_args(iterator_chunk, _, C) -> [handle(C), pick([kv, keys, values])];
+typed_args(is_empty, _, C) -> [db(C)];
+typed_args(get_property, 2, C) -> [db(C), property(C)];
+typed_args(get_property, 3, C) -> [db(C), handle(C), property(C)];
+typed_args(stats, _, C) -> [db(C), handle(C)];
+typed_args(get_latest_sequence_number, _, C) -> [db(C)];
+typed_args(get_approximate_sizes, 3, C) -> [db(C), ranges(C), size_flag(C)];
+typed_args(get_approximate_sizes, 4, C) -> [db(C), handle(C), ranges(C), size_flag(C)];
+typed_args(get_approximate_memtable_stats, 3, C) -> [db(C), key(C), key(C)];
+typed_args(get_approximate_memtable_stats, 4, C) -> [db(C), handle(C), key(C), key(C)];
 typed_args(owners, _, C) -> [oneof([fun() -> maps:get(node, C) end, fun() -> node() end,
                                     fun() -> atom(C) end, fun() -> any_term(C) end])].
 
@@ -308,6 +336,23 @@ backup_opts(C) ->
 restore_opts(C) -> opts_from(C, [{keep_log_files, fun bool/1}]).
 
 owner_opts(C) -> opts_from(C, [{owner, fun pid/1}]).
+
+iterator_opts(C) ->
+    opts_from(C, [{owner, fun pid/1}, {snapshot, fun handle/1}, {iterate_upper_bound, fun key/1},
+                  {iterate_lower_bound, fun key/1}, {prefix_same_as_start, fun bool/1},
+                  {fill_cache, fun bool/1}]).
+
+property(C) ->
+    oneof([fun() -> pick([<<"rocksdb.stats">>, <<"rocksdb.estimate-num-keys">>, <<"rocksdb.nope">>]) end,
+           fun() -> key(C) end]).
+
+ranges(C) ->
+    oneof([fun() -> [{key(C), key(C)} || _ <- lists:seq(1, uniform(3) - 1)] end,
+           fun() -> any_term(C) end]).
+
+size_flag(C) ->
+    oneof([fun() -> pick([none, include_memtables, include_files, include_both, all]) end,
+           fun() -> any_term(C) end]).
 
 opts(C) -> opts_from(C, [{pick([a, b, sync, owner, heir, node]), fun any_term/1}]).
 
