@@ -363,6 +363,15 @@ allowed({error, {Kind, Text}}) when Kind =:= error; Kind =:= db_open;
     io_lib:printable_unicode_list(Text);
 allowed({error, {Kind, _Path}}) when Kind =:= db_in_use; Kind =:= forbidden_path -> true;
 allowed({error, {bad_option, _Opt}}) -> true;
+%% Reads (docs/DATA_API.md).
+allowed(B) when is_boolean(B) -> true;                            % is_empty
+allowed(error) -> true;                                           % get_property: no such property
+allowed(Sizes) when is_list(Sizes) -> lists:all(fun(S) -> is_integer(S) andalso S >= 0 end, Sizes);
+allowed({ok, K, V}) when is_binary(K), is_binary(V) -> true;      % iterator_move
+allowed({ok, Entries, More}) when is_list(Entries), (More =:= more orelse More =:= done) ->
+    lists:all(fun({K, V}) -> is_binary(K) andalso is_binary(V); (K) -> is_binary(K) end, Entries);
+allowed({ok, {C, S}}) when is_integer(C), is_integer(S) -> true;  % get_approximate_memtable_stats
+allowed({error, Atom}) when Atom =:= invalid_iterator; Atom =:= einval -> true;
 allowed(_) -> false.
 
 is_list_item(#{id := Id, backup_id := Id, timestamp := T, size := S, number_files := N})
@@ -370,6 +379,7 @@ is_list_item(#{id := Id, backup_id := Id, timestamp := T, size := S, number_file
 is_list_item({H, Heir}) when is_reference(H), is_pid(Heir) -> true;
 is_list_item(P) when is_pid(P) -> true;
 is_list_item(Name) when is_list(Name) -> io_lib:printable_unicode_list(Name); % column families
+is_list_item(R) when is_reference(R) -> true;                       % iterators
 is_list_item({Name, Arity, Pool}) when is_atom(Name), is_integer(Arity), (Pool =:= quick orelse Pool =:= long) -> true;
 is_list_item(_) -> false.
 
@@ -380,8 +390,8 @@ is_badarg_detail({Kind, Ref}) when Kind =:= unknown_handle; Kind =:= closed_hand
 is_badarg_detail({wrong_handle_kind, Ref, Expected}) ->
     is_reference(Ref) andalso lists:member(Expected, [db, backup_engine, column_family,
                                                       iterator, snapshot, transaction]);
-is_badarg_detail({column_family_of_other_db, Ref}) ->
-    is_reference(Ref);
+is_badarg_detail({Kind, Ref}) when Kind =:= snapshot_of_other_db;
+                                   Kind =:= column_family_of_other_db -> is_reference(Ref);
 is_badarg_detail({not_connected, Node}) -> is_atom(Node);
 is_badarg_detail({Kind, Name}) when Kind =:= bad_argument; Kind =:= bad_path;
                                     Kind =:= relative_path -> is_atom(Name);

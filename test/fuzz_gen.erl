@@ -37,7 +37,12 @@ arities() ->
       list_column_families => [2], create_column_family => [3],
       drop_column_family => [1, 2], destroy_column_family => [1, 2],
       single_delete => [3, 4], delete_range => [4, 5], merge => [4, 5], write => [3],
-      batch_data_size => [1]}.
+      batch_data_size => [1],
+      snapshot => [1, 2], release_snapshot => [1], get_snapshot_sequence => [1],
+      iterator => [2, 3], iterators => [3], iterator_move => [2], iterator_refresh => [1],
+      iterator_close => [1], iterator_chunk => [2], is_empty => [1], get_property => [2, 3],
+      stats => [0, 1, 2], get_latest_sequence_number => [1], get_approximate_sizes => [3, 4],
+      get_approximate_memtable_stats => [3, 4]}.
 
 %%%===================================================================
 %%% Requests
@@ -143,6 +148,30 @@ typed_args(transaction_iterator, 3, C) -> [handle(C), handle(C), read_opts(C)];
 typed_args(transaction_commit, _, C) -> [handle(C)];
 typed_args(transaction_rollback, _, C) -> [handle(C)];
 typed_args(release_transaction, _, C) -> [handle(C)];
+typed_args(snapshot, _, C) -> [db(C), owner_opts(C)];
+typed_args(release_snapshot, _, C) -> [handle(C)];
+typed_args(get_snapshot_sequence, _, C) -> [handle(C)];
+typed_args(iterator, 2, C) -> [db(C), iterator_opts(C)];
+typed_args(iterator, 3, C) -> [db(C), handle(C), iterator_opts(C)];
+typed_args(iterators, _, C) -> [db(C), oneof([fun() -> [handle(C)] end, fun() -> any_term(C) end]),
+                                iterator_opts(C)];
+typed_args(iterator_move, _, C) ->
+    [handle(C), oneof([fun() -> pick([first, last, next, prev, sideways]) end,
+                       fun() -> key(C) end,
+                       fun() -> {pick([seek, seek_for_prev, jump]), key(C)} end])];
+typed_args(iterator_refresh, _, C) -> [handle(C)];
+typed_args(iterator_close, _, C) -> [handle(C)];
+typed_args(iterator_chunk, _, C) -> [handle(C), pick([kv, keys, values])];
+typed_args(is_empty, _, C) -> [db(C)];
+typed_args(get_property, 2, C) -> [db(C), property(C)];
+typed_args(get_property, 3, C) -> [db(C), handle(C), property(C)];
+typed_args(stats, 1, C) -> [db(C)];
+typed_args(stats, 2, C) -> [db(C), handle(C)];
+typed_args(get_latest_sequence_number, _, C) -> [db(C)];
+typed_args(get_approximate_sizes, 3, C) -> [db(C), ranges(C), size_flag(C)];
+typed_args(get_approximate_sizes, 4, C) -> [db(C), handle(C), ranges(C), size_flag(C)];
+typed_args(get_approximate_memtable_stats, 3, C) -> [db(C), key(C), key(C)];
+typed_args(get_approximate_memtable_stats, 4, C) -> [db(C), handle(C), key(C), key(C)];
 typed_args(owners, _, C) -> [oneof([fun() -> maps:get(node, C) end, fun() -> node() end,
                                     fun() -> atom(C) end, fun() -> any_term(C) end])].
 
@@ -417,6 +446,23 @@ backup_opts(C) ->
 restore_opts(C) -> opts_from(C, [{keep_log_files, fun bool/1}]).
 
 owner_opts(C) -> opts_from(C, [{owner, fun pid/1}]).
+
+iterator_opts(C) ->
+    opts_from(C, [{owner, fun pid/1}, {snapshot, fun handle/1}, {iterate_upper_bound, fun key/1},
+                  {iterate_lower_bound, fun key/1}, {prefix_same_as_start, fun bool/1},
+                  {fill_cache, fun bool/1}]).
+
+property(C) ->
+    oneof([fun() -> pick([<<"rocksdb.stats">>, <<"rocksdb.estimate-num-keys">>, <<"rocksdb.nope">>]) end,
+           fun() -> key(C) end]).
+
+ranges(C) ->
+    oneof([fun() -> [{key(C), key(C)} || _ <- lists:seq(1, uniform(3) - 1)] end,
+           fun() -> any_term(C) end]).
+
+size_flag(C) ->
+    oneof([fun() -> pick([none, include_memtables, include_files, include_both, all]) end,
+           fun() -> any_term(C) end]).
 
 opts(C) -> opts_from(C, [{pick([a, b, sync, owner, heir, node]), fun any_term/1}]).
 

@@ -26,7 +26,12 @@
          batch_count/1, batch_data_size/1, batch_clear/1, batch_savepoint/1, batch_rollback/1,
          batch_tolist/1, write_batch/3, release_batch/1]).
 %% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
--export([]).
+-export([snapshot/1, release_snapshot/1, get_snapshot_sequence/1,
+         iterator/2, iterator/3, iterators/3, iterator_move/2, iterator_refresh/1,
+         iterator_close/1, fold/4, fold/5, fold_keys/4, fold_keys/5,
+         is_empty/1, get_property/2, get_property/3, stats/1, stats/2,
+         get_latest_sequence_number/1, get_approximate_sizes/3, get_approximate_sizes/4,
+         get_approximate_memtable_stats/3, get_approximate_memtable_stats/4]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
 -export([repair/2, compact_range/4, compact_range/5, sync_wal/1, flush/3,
          open_optimistic_transaction_db/2, open_optimistic_transaction_db/3,
@@ -716,6 +721,220 @@ release_batch(Batch) ->
 %%% Reads
 %%%===================================================================
 %% Reads: iterators, folds, snapshots, properties: see docs/DATA_API.md.
+
+%% @doc See {@link rocksdb_jnode:snapshot/1}.
+-spec snapshot(Db) -> {ok, Snapshot} | {error, Reason} when
+      Db :: db_handle(),
+      Snapshot :: rocksdb_jnode:snapshot_handle(),
+      Reason :: rocksdb_jnode:node_error().
+snapshot(Db) ->
+    rocksdb_jnode:snapshot(Db).
+
+%% @doc See {@link rocksdb_jnode:release_snapshot/1}.
+-spec release_snapshot(Snapshot) -> ok | {error, Reason} when
+      Snapshot :: rocksdb_jnode:snapshot_handle(),
+      Reason :: rocksdb_jnode:node_error().
+release_snapshot(Snapshot) ->
+    rocksdb_jnode:release_snapshot(Snapshot).
+
+%% @doc See {@link rocksdb_jnode:get_snapshot_sequence/1}.
+-spec get_snapshot_sequence(Snapshot) -> Sequence | {error, Reason} when
+      Snapshot :: rocksdb_jnode:snapshot_handle(),
+      Sequence :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+get_snapshot_sequence(Snapshot) ->
+    rocksdb_jnode:get_snapshot_sequence(Snapshot).
+
+%% @doc See {@link rocksdb_jnode:iterator/2}.
+-spec iterator(Db, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Db :: db_handle(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Iterator :: rocksdb_jnode:itr_handle(),
+      Reason :: rocksdb_jnode:node_error().
+iterator(Db, ReadOptions) ->
+    rocksdb_jnode:iterator(Db, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:iterator/3}.
+-spec iterator(Db, Cf, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Iterator :: rocksdb_jnode:itr_handle(),
+      Reason :: rocksdb_jnode:node_error().
+iterator(Db, Cf, ReadOptions) ->
+    rocksdb_jnode:iterator(Db, Cf, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:iterators/3}.
+-spec iterators(Db, Cfs, ReadOptions) -> {ok, [Iterator]} | {error, Reason} when
+      Db :: db_handle(),
+      Cfs :: [reference()],
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Iterator :: rocksdb_jnode:itr_handle(),
+      Reason :: rocksdb_jnode:node_error().
+iterators(Db, Cfs, ReadOptions) ->
+    rocksdb_jnode:iterators(Db, Cfs, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:iterator_move/2}.
+-spec iterator_move(Iterator, Action) -> {ok, Key, Value} | {error, Reason} when
+      Iterator :: rocksdb_jnode:itr_handle(),
+      Action :: first | last | next | prev | rocksdb_jnode:key() | {seek, rocksdb_jnode:key()} | {seek_for_prev, rocksdb_jnode:key()},
+      Key :: rocksdb_jnode:key(),
+      Value :: rocksdb_jnode:value(),
+      Reason :: invalid_iterator | einval | {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+iterator_move(Iterator, Action) ->
+    rocksdb_jnode:iterator_move(Iterator, Action).
+
+%% @doc See {@link rocksdb_jnode:iterator_refresh/1}.
+-spec iterator_refresh(Iterator) -> ok | {error, Reason} when
+      Iterator :: rocksdb_jnode:itr_handle(),
+      Reason :: {error, rocksdb_jnode:error_text()} | rocksdb_jnode:node_error().
+iterator_refresh(Iterator) ->
+    rocksdb_jnode:iterator_refresh(Iterator).
+
+%% @doc See {@link rocksdb_jnode:iterator_close/1}.
+-spec iterator_close(Iterator) -> ok | {error, Reason} when
+      Iterator :: rocksdb_jnode:itr_handle(),
+      Reason :: rocksdb_jnode:node_error().
+iterator_close(Iterator) ->
+    rocksdb_jnode:iterator_close(Iterator).
+
+%% @doc See {@link rocksdb_jnode:fold/4}.
+-spec fold(Db, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Fun :: fun(({Key :: rocksdb_jnode:key(), Value :: rocksdb_jnode:value()}, AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Acc :: term().
+fold(Db, Fun, Acc0, ReadOptions) ->
+    rocksdb_jnode:fold(Db, Fun, Acc0, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:fold/5}.
+-spec fold(Db, Cf, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Fun :: fun(({Key :: rocksdb_jnode:key(), Value :: rocksdb_jnode:value()}, AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Acc :: term().
+fold(Db, Cf, Fun, Acc0, ReadOptions) ->
+    rocksdb_jnode:fold(Db, Cf, Fun, Acc0, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:fold_keys/4}.
+-spec fold_keys(Db, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Fun :: fun((Key :: rocksdb_jnode:key(), AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Acc :: term().
+fold_keys(Db, Fun, Acc0, ReadOptions) ->
+    rocksdb_jnode:fold_keys(Db, Fun, Acc0, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:fold_keys/5}.
+-spec fold_keys(Db, Cf, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Fun :: fun((Key :: rocksdb_jnode:key(), AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: rocksdb_jnode:read_options(),
+      Acc :: term().
+fold_keys(Db, Cf, Fun, Acc0, ReadOptions) ->
+    rocksdb_jnode:fold_keys(Db, Cf, Fun, Acc0, ReadOptions).
+
+%% @doc See {@link rocksdb_jnode:is_empty/1}.
+-spec is_empty(Db) -> boolean() | {error, Reason} when
+      Db :: db_handle(),
+      Reason :: rocksdb_jnode:node_error().
+is_empty(Db) ->
+    rocksdb_jnode:is_empty(Db).
+
+%% @doc See {@link rocksdb_jnode:get_property/2}.
+-spec get_property(Db, Property) -> {ok, Value} | error | {error, Reason} when
+      Db :: db_handle(),
+      Property :: binary(),
+      Value :: binary(),
+      Reason :: rocksdb_jnode:node_error().
+get_property(Db, Property) ->
+    rocksdb_jnode:get_property(Db, Property).
+
+%% @doc See {@link rocksdb_jnode:get_property/3}.
+-spec get_property(Db, Cf, Property) -> {ok, Value} | error | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Property :: binary(),
+      Value :: binary(),
+      Reason :: rocksdb_jnode:node_error().
+get_property(Db, Cf, Property) ->
+    rocksdb_jnode:get_property(Db, Cf, Property).
+
+%% @doc See {@link rocksdb_jnode:stats/1}.
+-spec stats(Db) -> {ok, Stats} | error | {error, Reason} when
+      Db :: db_handle(),
+      Stats :: binary(),
+      Reason :: rocksdb_jnode:node_error().
+stats(Db) ->
+    rocksdb_jnode:stats(Db).
+
+%% @doc See {@link rocksdb_jnode:stats/2}.
+-spec stats(Db, Cf) -> {ok, Stats} | error | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Stats :: binary(),
+      Reason :: rocksdb_jnode:node_error().
+stats(Db, Cf) ->
+    rocksdb_jnode:stats(Db, Cf).
+
+%% @doc See {@link rocksdb_jnode:get_latest_sequence_number/1}.
+-spec get_latest_sequence_number(Db) -> Sequence | {error, Reason} when
+      Db :: db_handle(),
+      Sequence :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+get_latest_sequence_number(Db) ->
+    rocksdb_jnode:get_latest_sequence_number(Db).
+
+%% @doc See {@link rocksdb_jnode:get_approximate_sizes/3}.
+-spec get_approximate_sizes(Db, Ranges, Flag) -> [Size] | {error, Reason} when
+      Db :: db_handle(),
+      Ranges :: [{Start :: rocksdb_jnode:key(), Limit :: rocksdb_jnode:key()}],
+      Flag :: rocksdb_jnode:size_approximation_flag(),
+      Size :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+get_approximate_sizes(Db, Ranges, Flag) ->
+    rocksdb_jnode:get_approximate_sizes(Db, Ranges, Flag).
+
+%% @doc See {@link rocksdb_jnode:get_approximate_sizes/4}.
+-spec get_approximate_sizes(Db, Cf, Ranges, Flag) -> [Size] | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Ranges :: [{Start :: rocksdb_jnode:key(), Limit :: rocksdb_jnode:key()}],
+      Flag :: rocksdb_jnode:size_approximation_flag(),
+      Size :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+get_approximate_sizes(Db, Cf, Ranges, Flag) ->
+    rocksdb_jnode:get_approximate_sizes(Db, Cf, Ranges, Flag).
+
+%% @doc See {@link rocksdb_jnode:get_approximate_memtable_stats/3}.
+-spec get_approximate_memtable_stats(Db, Start, Limit) -> {ok, {Count, Size}} | {error, Reason} when
+      Db :: db_handle(),
+      Start :: rocksdb_jnode:key(),
+      Limit :: rocksdb_jnode:key(),
+      Count :: non_neg_integer(),
+      Size :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+get_approximate_memtable_stats(Db, Start, Limit) ->
+    rocksdb_jnode:get_approximate_memtable_stats(Db, Start, Limit).
+
+%% @doc See {@link rocksdb_jnode:get_approximate_memtable_stats/4}.
+-spec get_approximate_memtable_stats(Db, Cf, Start, Limit) ->
+          {ok, {Count, Size}} | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Start :: rocksdb_jnode:key(),
+      Limit :: rocksdb_jnode:key(),
+      Count :: non_neg_integer(),
+      Size :: non_neg_integer(),
+      Reason :: rocksdb_jnode:node_error().
+get_approximate_memtable_stats(Db, Cf, Start, Limit) ->
+    rocksdb_jnode:get_approximate_memtable_stats(Db, Cf, Start, Limit).
 
 %%%===================================================================
 %%% Maintenance and transactions

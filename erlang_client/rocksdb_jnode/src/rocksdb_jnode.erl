@@ -67,7 +67,12 @@
          batch_count/1, batch_data_size/1, batch_clear/1, batch_savepoint/1, batch_rollback/1,
          batch_tolist/1, write_batch/3, release_batch/1]).
 %% Reads: iterators, folds, snapshots, properties (issue 7, docs/DATA_API.md).
--export([]).
+-export([snapshot/1, release_snapshot/1, get_snapshot_sequence/1,
+         iterator/2, iterator/3, iterators/3, iterator_move/2, iterator_refresh/1,
+         iterator_close/1, fold/4, fold/5, fold_keys/4, fold_keys/5,
+         is_empty/1, get_property/2, get_property/3, stats/1, stats/2,
+         get_latest_sequence_number/1, get_approximate_sizes/3, get_approximate_sizes/4,
+         get_approximate_memtable_stats/3, get_approximate_memtable_stats/4]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
 -export([repair/2, compact_range/4, compact_range/5, sync_wal/1, flush/3,
          open_optimistic_transaction_db/2, open_optimistic_transaction_db/3,
@@ -87,7 +92,7 @@
          restore_db_from_latest_backup/4,
          restore_from_backup/4, restore_from_latest_backup/3]).
 %% Ownership and liveness.
--export([give_away/3, set_heir/3, ping/0, ping/1, stats/0, stats/1]).
+-export([give_away/3, set_heir/3, ping/0, ping/1, stats/0]).
 %% The shell's text for the badarg errors raised here.
 -export([format_error/2]).
 
@@ -101,6 +106,11 @@
 -import(rocksdb_jnode_call, [request/2]).
 
 -type db_handle() :: reference().
+%% Reads (issue 7): iterators and snapshots.
+-type itr_handle() :: reference().
+-type snapshot_handle() :: reference().
+-type size_approximation_flag() :: none | include_memtables | include_files | include_both.
+-export_type([itr_handle/0, snapshot_handle/0, size_approximation_flag/0]).
 -type backup_engine() :: reference().
 %% A column family of an open DB (docs/DATA_API.md): it lives as long as its DB.
 -type cf_handle() :: reference().
@@ -802,6 +812,337 @@ release_batch(Batch) ->
 %%% Reads
 %%%===================================================================
 %% Reads: iterators, folds, snapshots, properties: see docs/DATA_API.md.
+%%
+%% Snapshots and iterators are owned by the caller (or its shell, see the module doc), as DBs
+%% are: the Java node closes them when the owner exits, and with their DB (an iterator on a
+%% column family also with the family). The client sends the owner in the options, since it
+%% calls from a proxy process: `{owner, Pid}' in an iterator's read options, and the 2-arity
+%% request `{snapshot, Db, [{owner, Pid}]}' for snapshot/1 (`{snapshot, Db}', as a bare shell
+%% sends it, makes the calling process the owner).
+
+%% @doc Takes a snapshot of `Db': reads given `{snapshot, Snapshot}' in their read options see
+%% the DB as it is now. Owned by the caller; {@link release_snapshot/1} releases it.
+-spec snapshot(Db) -> {ok, Snapshot} | {error, Reason} when
+      Db :: db_handle(),
+      Snapshot :: snapshot_handle(),
+      Reason :: node_error().
+snapshot(Db) ->
+    Node = handle(db, Db),
+    request(Node, {snapshot, Db, owned_by_caller(Node, [])}).
+
+%% @doc Releases `Snapshot'. `ok', also when it was released already (as the NIF); iterators
+%% made on it keep their view. Reads that name it afterwards raise `badarg'.
+-spec release_snapshot(Snapshot) -> ok | {error, Reason} when
+      Snapshot :: snapshot_handle(),
+      Reason :: node_error().
+release_snapshot(Snapshot) ->
+    request(handle(snapshot, Snapshot), {release_snapshot, Snapshot}).
+
+%% @doc The sequence number of `Snapshot': an integer. `badarg' once released.
+-spec get_snapshot_sequence(Snapshot) -> Sequence | {error, Reason} when
+      Snapshot :: snapshot_handle(),
+      Sequence :: non_neg_integer(),
+      Reason :: node_error().
+get_snapshot_sequence(Snapshot) ->
+    request(handle(snapshot, Snapshot), {get_snapshot_sequence, Snapshot}).
+
+%% @doc An iterator over `Db', on no entry until {@link iterator_move/2} moves it. Read
+%% options: those of {@link get/3}, and `{snapshot, S}', `{iterate_lower_bound, K}',
+%% `{iterate_upper_bound, K}', `{prefix_same_as_start, boolean()}', `{total_order_seek,
+%% boolean()}', `{tailing, boolean()}'. Owned by the caller; closed by
+%% {@link iterator_close/1}, the owner's exit or the DB's close (then using it raises
+%% `badarg'). A released snapshot raises `badarg'.
+-spec iterator(Db, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Db :: db_handle(),
+      ReadOptions :: read_options(),
+      Iterator :: itr_handle(),
+      Reason :: node_error().
+iterator(Db, ReadOptions) ->
+    Node = handle(db, Db),
+    Opts = options(read_options, ReadOptions),
+    request(Node, {iterator, Db, owned_by_caller(Node, Opts)}).
+
+%% @doc {@link iterator/2} over the column family `Cf' of `Db'; the iterator closes also when
+%% the family is destroyed.
+-spec iterator(Db, Cf, ReadOptions) -> {ok, Iterator} | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      ReadOptions :: read_options(),
+      Iterator :: itr_handle(),
+      Reason :: node_error().
+iterator(Db, Cf, ReadOptions) ->
+    Node = handle(db, Db),
+    Family = handle_on(column_family, Cf, Node),
+    Opts = options(read_options, ReadOptions),
+    request(Node, {iterator, Db, Family, owned_by_caller(Node, Opts)}).
+
+%% @doc One iterator per column family of `Cfs', in that order, all over one view of `Db'.
+-spec iterators(Db, Cfs, ReadOptions) -> {ok, [Iterator]} | {error, Reason} when
+      Db :: db_handle(),
+      Cfs :: [reference()],
+      ReadOptions :: read_options(),
+      Iterator :: itr_handle(),
+      Reason :: node_error().
+iterators(Db, Cfs, ReadOptions) ->
+    Node = handle(db, Db),
+    Families = [handle_on(column_family, Cf, Node) || Cf <- options(column_families, Cfs)],
+    Opts = options(read_options, ReadOptions),
+    request(Node, {iterators, Db, Families, owned_by_caller(Node, Opts)}).
+
+%% @doc Moves `Iterator' and returns the entry it lands on, or `{error, invalid_iterator}'
+%% when it lands on none. `first', `last'; `next', `prev' (on an iterator on no entry:
+%% `{error, invalid_iterator}'); a binary `Key' or `{seek, Key}': the first entry at or after
+%% `Key'; `{seek_for_prev, Key}': the last at or before it. A seek target that is not a binary
+%% gives `{error, einval}', as the NIF; another action raises `badarg'.
+-spec iterator_move(Iterator, Action) -> {ok, Key, Value} | {error, Reason} when
+      Iterator :: itr_handle(),
+      Action :: first | last | next | prev | key() | {seek, key()} | {seek_for_prev, key()},
+      Key :: key(),
+      Value :: value(),
+      Reason :: invalid_iterator | einval | {error, error_text()} | node_error().
+iterator_move(Iterator, Action) ->
+    request(handle(iterator, Iterator), {iterator_move, Iterator, Action}).
+
+%% @doc Makes `Iterator' see the DB as it is now; it is then on no entry. An iterator made on a
+%% snapshot leaves it (RocksDB's `Refresh()'; the NIF's older RocksDB refused the refresh).
+-spec iterator_refresh(Iterator) -> ok | {error, Reason} when
+      Iterator :: itr_handle(),
+      Reason :: {error, error_text()} | node_error().
+iterator_refresh(Iterator) ->
+    request(handle(iterator, Iterator), {iterator_refresh, Iterator}).
+
+%% @doc Closes `Iterator'. `ok'; `badarg' when it is closed already (also by its DB's close).
+-spec iterator_close(Iterator) -> ok | {error, Reason} when
+      Iterator :: itr_handle(),
+      Reason :: node_error().
+iterator_close(Iterator) ->
+    request(handle(iterator, Iterator), {iterator_close, Iterator}).
+
+%% @doc Folds `Fun' over the entries `{Key, Value}' of `Db' in key order, as `lists:foldl/3':
+%% the last `Fun' result. Read options as {@link iterator/2}.
+%%
+%% The entries travel in chunks (many entries per message, each bounded in bytes by the node's
+%% `--iterator-chunk'), and the next chunk is asked for before `Fun' runs over the current one.
+%% The iterator is the caller's and is closed when the fold ends, also when `Fun' raises (the
+%% exception goes on, and no message is left in the caller's mailbox). When `Fun' closes the DB,
+%% the fold raises `badarg', as with the NIF. A node or status error ends the fold with
+%% `erlang:error({error, Reason})'.
+-spec fold(Db, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Fun :: fun(({Key :: key(), Value :: value()}, AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: read_options(),
+      Acc :: term().
+fold(Db, Fun, Acc0, ReadOptions) ->
+    folded(Db, none, Fun, Acc0, ReadOptions, kv).
+
+%% @doc {@link fold/4} over the column family `Cf' of `Db'.
+-spec fold(Db, Cf, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Fun :: fun(({Key :: key(), Value :: value()}, AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: read_options(),
+      Acc :: term().
+fold(Db, Cf, Fun, Acc0, ReadOptions) ->
+    folded(Db, {cf, Cf}, Fun, Acc0, ReadOptions, kv).
+
+%% @doc {@link fold/4} over the keys of `Db': `Fun' gets each key, without its value (which
+%% does not travel).
+-spec fold_keys(Db, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Fun :: fun((Key :: key(), AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: read_options(),
+      Acc :: term().
+fold_keys(Db, Fun, Acc0, ReadOptions) ->
+    folded(Db, none, Fun, Acc0, ReadOptions, keys).
+
+%% @doc {@link fold_keys/4} over the column family `Cf' of `Db'.
+-spec fold_keys(Db, Cf, Fun, Acc0, ReadOptions) -> Acc when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Fun :: fun((Key :: key(), AccIn :: term()) -> AccOut :: term()),
+      Acc0 :: term(),
+      ReadOptions :: read_options(),
+      Acc :: term().
+fold_keys(Db, Cf, Fun, Acc0, ReadOptions) ->
+    folded(Db, {cf, Cf}, Fun, Acc0, ReadOptions, keys).
+
+-spec folded(db_handle(), none | {cf, reference()}, fun((term(), term()) -> term()), term(),
+             read_options(), kv | keys) -> term().
+folded(Db, Family, Fun, Acc0, ReadOptions, Mode) ->
+    is_function(Fun, 2) orelse rocksdb_jnode_args:badarg({bad_argument, 'fun'}),
+    Opened = case Family of
+                 none -> iterator(Db, ReadOptions);
+                 {cf, Cf} -> iterator(Db, Cf, ReadOptions)
+             end,
+    Iterator = case Opened of
+                   {ok, It} -> It;
+                   {error, _} = Error -> erlang:error(Error)
+               end,
+    FoldChunk = fun(Entries, Acc) -> lists:foldl(Fun, Acc, Entries) end,
+    try rocksdb_jnode_call:stream(node(Iterator), {iterator_chunk, Iterator, Mode}, FoldChunk,
+                                  Acc0) of
+        {ok, Acc} -> Acc;
+        {error, _} = StreamError -> erlang:error(StreamError)
+    after
+        %% Raises badarg when the iterator was closed meanwhile (its DB closed by Fun), as the
+        %% NIF's fold does.
+        _ = iterator_close(Iterator)
+    end.
+
+%% @doc Whether `Db' holds no key: `true' or `false'.
+-spec is_empty(Db) -> boolean() | {error, Reason} when
+      Db :: db_handle(),
+      Reason :: node_error().
+is_empty(Db) ->
+    request(handle(db, Db), {is_empty, Db}).
+
+%% @doc The value of the RocksDB property `Property' (such as
+%% `<<"rocksdb.estimate-num-keys">>'): `{ok, Value}', or `error' when there is no such property.
+-spec get_property(Db, Property) -> {ok, Value} | error | {error, Reason} when
+      Db :: db_handle(),
+      Property :: binary(),
+      Value :: binary(),
+      Reason :: node_error().
+get_property(Db, Property) ->
+    request(handle(db, Db), {get_property, Db, binary(property, Property)}).
+
+%% @doc {@link get_property/2} of the column family `Cf'.
+-spec get_property(Db, Cf, Property) -> {ok, Value} | error | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Property :: binary(),
+      Value :: binary(),
+      Reason :: node_error().
+get_property(Db, Cf, Property) ->
+    Node = handle(db, Db),
+    request(Node, {get_property, Db, handle_on(column_family, Cf, Node),
+                   binary(property, Property)}).
+
+%% @doc Two things under one name, told apart by the argument. For a DB handle (a reference),
+%% erlang-rocksdb's: RocksDB's statistics text of `Db' (the property `rocksdb.stats'). For a
+%% node name (an atom), this project's: the figures of the Java node `Node', the reply to the
+%% bare request `stats', which `gen_server:call({rocksdb, Node}, stats)' sends too:
+%% <ul>
+%% <li>`uptime_ms': since the node started serving;</li>
+%% <li>`handles': the handles open, by kind (`db', `backup_engine', `column_family',
+%% `iterator', `snapshot', `transaction'; every kind present, 0 when none);</li>
+%% <li>`owners': the distinct processes owning them;</li>
+%% <li>`requests': per request name the node has answered (the names it serves, and `ping'),
+%% `#{served => N, failed => F}': `served' counts every answer, `failed' those that were
+%% `{error, _}' (an async call counts once, by its completion). This call is not in its own
+%% figures; the next call sees it;</li>
+%% <li>`requests_in_flight': requests running on the node's pools now, this one included (an
+%% async backup or restore until its completion);</li>
+%% <li>`bytes_backed_up': the sizes (as `get_backup_info' lists them, shared files included) of
+%% the backups made since the node started; `bytes_restored': the sizes of the backups
+%% restored;</li>
+%% <li>`backups_running', `restores_running': now, synchronous and async alike;</li>
+%% <li>`jvm_heap_used', `jvm_heap_max' (bytes; `undefined' when the JVM sets no maximum).</li>
+%% </ul>
+-spec stats(DbOrNode) -> {ok, Stats} | error | {error, Reason} when
+      DbOrNode :: db_handle() | node(),
+      Stats :: binary() | node_stats(),
+      Reason :: node_error().
+stats(Node) when is_atom(Node) ->
+    request(node_name(Node), stats);
+stats(Db) ->
+    request(handle(db, Db), {stats, Db}).
+
+%% @doc {@link stats/1} of the column family `Cf'.
+-spec stats(Db, Cf) -> {ok, Stats} | error | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Stats :: binary(),
+      Reason :: node_error().
+stats(Db, Cf) ->
+    Node = handle(db, Db),
+    request(Node, {stats, Db, handle_on(column_family, Cf, Node)}).
+
+%% @doc The sequence number of the last write to `Db': an integer (0 for a new DB).
+-spec get_latest_sequence_number(Db) -> Sequence | {error, Reason} when
+      Db :: db_handle(),
+      Sequence :: non_neg_integer(),
+      Reason :: node_error().
+get_latest_sequence_number(Db) ->
+    request(handle(db, Db), {get_latest_sequence_number, Db}).
+
+%% @doc The approximate sizes in bytes of the key ranges `[{Start, Limit}]' (`Limit'
+%% excluded), one per range, counting the memtables, the table files or both as `Flag' says
+%% (`none' counts nothing: every size is 0).
+-spec get_approximate_sizes(Db, Ranges, Flag) -> [Size] | {error, Reason} when
+      Db :: db_handle(),
+      Ranges :: [{Start :: key(), Limit :: key()}],
+      Flag :: size_approximation_flag(),
+      Size :: non_neg_integer(),
+      Reason :: node_error().
+get_approximate_sizes(Db, Ranges, Flag) ->
+    request(handle(db, Db), {get_approximate_sizes, Db, ranges(Ranges), size_flag(Flag)}).
+
+%% @doc {@link get_approximate_sizes/3} in the column family `Cf'.
+-spec get_approximate_sizes(Db, Cf, Ranges, Flag) -> [Size] | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Ranges :: [{Start :: key(), Limit :: key()}],
+      Flag :: size_approximation_flag(),
+      Size :: non_neg_integer(),
+      Reason :: node_error().
+get_approximate_sizes(Db, Cf, Ranges, Flag) ->
+    Node = handle(db, Db),
+    request(Node, {get_approximate_sizes, Db, handle_on(column_family, Cf, Node),
+                   ranges(Ranges), size_flag(Flag)}).
+
+%% @doc The approximate number of entries and bytes of the memtables in `[Start, Limit)'.
+-spec get_approximate_memtable_stats(Db, Start, Limit) -> {ok, {Count, Size}} | {error, Reason} when
+      Db :: db_handle(),
+      Start :: key(),
+      Limit :: key(),
+      Count :: non_neg_integer(),
+      Size :: non_neg_integer(),
+      Reason :: node_error().
+get_approximate_memtable_stats(Db, Start, Limit) ->
+    request(handle(db, Db), {get_approximate_memtable_stats, Db, binary(start_key, Start),
+                             binary(limit_key, Limit)}).
+
+%% @doc {@link get_approximate_memtable_stats/3} in the column family `Cf'.
+-spec get_approximate_memtable_stats(Db, Cf, Start, Limit) ->
+          {ok, {Count, Size}} | {error, Reason} when
+      Db :: db_handle(),
+      Cf :: reference(),
+      Start :: key(),
+      Limit :: key(),
+      Count :: non_neg_integer(),
+      Size :: non_neg_integer(),
+      Reason :: node_error().
+get_approximate_memtable_stats(Db, Cf, Start, Limit) ->
+    Node = handle(db, Db),
+    request(Node, {get_approximate_memtable_stats, Db, handle_on(column_family, Cf, Node),
+                   binary(start_key, Start), binary(limit_key, Limit)}).
+
+%% The options as the node receives them, owned by the caller (watched on Node first: a request
+%% that times out here may still make the handle there, which must close with its owner).
+-spec owned_by_caller(node(), list()) -> list().
+owned_by_caller(Node, Opts) ->
+    Owner = owner(),
+    ok = rocksdb_jnode_owners:watch(Node, Owner),
+    [O || O <- Opts, not (is_tuple(O) andalso tuple_size(O) > 0 andalso element(1, O) =:= owner)]
+        ++ [{owner, Owner}].
+
+-spec ranges(term()) -> [{key(), key()}].
+ranges(Ranges) ->
+    [case Range of
+         {Start, Limit} -> {binary(ranges, Start), binary(ranges, Limit)};
+         _ -> rocksdb_jnode_args:badarg({bad_argument, ranges})
+     end || Range <- options(ranges, Ranges)].
+
+-spec size_flag(term()) -> size_approximation_flag().
+size_flag(Flag) when Flag =:= none; Flag =:= include_memtables; Flag =:= include_files;
+                     Flag =:= include_both ->
+    Flag;
+size_flag(_) ->
+    rocksdb_jnode_args:badarg({bad_argument, size_approximation_flag}).
 
 %%%===================================================================
 %%% Maintenance and transactions
@@ -1354,34 +1695,6 @@ ping(Node) ->
       Reason :: node_error().
 stats() ->
     stats(rocksdb_jnode_config:node()).
-
-%% @doc The figures of the Java node `Node' (an atom; this clause is for node names only:
-%% erlang-rocksdb's `stats/1' of a DB handle, a reference, is the data API's, and the two
-%% must stay one function), the reply to the bare request `stats', which
-%% `gen_server:call({rocksdb, Node}, stats)' sends too:
-%% <ul>
-%% <li>`uptime_ms': since the node started serving;</li>
-%% <li>`handles': the handles open, by kind (`db', `backup_engine', `column_family',
-%% `iterator', `snapshot', `transaction'; every kind present, 0 when none);</li>
-%% <li>`owners': the distinct processes owning them;</li>
-%% <li>`requests': per request name the node has answered (the names it serves, and `ping'),
-%% `#{served => N, failed => F}': `served' counts every answer, `failed' those that were
-%% `{error, _}' (an async call counts once, by its completion). This call is not in its own
-%% figures; the next call sees it;</li>
-%% <li>`requests_in_flight': requests running on the node's pools now, this one included (an
-%% async backup or restore until its completion);</li>
-%% <li>`bytes_backed_up': the sizes (as `get_backup_info' lists them, shared files included) of
-%% the backups made since the node started; `bytes_restored': the sizes of the backups
-%% restored;</li>
-%% <li>`backups_running', `restores_running': now, synchronous and async alike;</li>
-%% <li>`jvm_heap_used', `jvm_heap_max' (bytes; `undefined' when the JVM sets no maximum).</li>
-%% </ul>
--spec stats(Node) -> {ok, Stats} | {error, Reason} when
-      Node :: node(),
-      Stats :: node_stats(),
-      Reason :: node_error().
-stats(Node) when is_atom(Node) ->
-    request(node_name(Node), stats).
 
 %% @private
 %% @doc The shell's description of a `badarg' raised by this module: its cause. (The causes are

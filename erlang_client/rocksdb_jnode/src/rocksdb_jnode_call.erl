@@ -62,7 +62,8 @@
 %% The API functions that are not one request of their own name (docs/DATA_API.md): those that
 %% take a fun (folds) and the batches, which the client keeps. conformance_SUITE leaves them out
 %% of its check that every function of the facade is a route of the node.
--define(CLIENT_ONLY, [{batch, 0}, {batch_put, 3}, {batch_put, 4}, {batch_merge, 3},
+-define(CLIENT_ONLY, [{fold, 4}, {fold, 5}, {fold_keys, 4}, {fold_keys, 5},
+                      {batch, 0}, {batch_put, 3}, {batch_put, 4}, {batch_merge, 3},
                       {batch_merge, 4}, {batch_delete, 2}, {batch_delete, 3},
                       {batch_single_delete, 2}, {batch_single_delete, 3}, {batch_count, 1},
                       {batch_data_size, 1}, {batch_clear, 1}, {batch_savepoint, 1},
@@ -87,6 +88,17 @@ client_only() ->
       Reply :: term(),
       Reason :: not_distributed | not_started | {connection_refused, node()}.
 request(Node, Request) ->
+    case reach(Node) of
+        ok ->
+            WasConnected = lists:member(Node, nodes(hidden)),
+            seam_error(WasConnected, send(Node, Request));
+        Error ->
+            Error
+    end.
+
+%% Whether a request to `Node' can be sent at all.
+-spec reach(node() | undefined) -> ok | {error, not_distributed | not_started | {nodedown, node()}}.
+reach(Node) ->
     case is_alive() orelse Node =:= node() of
         false ->
             {error, not_distributed};
@@ -95,9 +107,7 @@ request(Node, Request) ->
         true ->
             case rocksdb_jnode_jvm:is_down(Node) of
                 true -> {error, {nodedown, Node}};
-                false ->
-                    WasConnected = lists:member(Node, nodes(hidden)),
-                    seam_error(WasConnected, send(Node, Request))
+                false -> ok
             end
     end.
 
@@ -181,29 +191,65 @@ long_call(Dest, Request, Heartbeat) ->
     {Proxy, MRef} = start_proxy(Dest, Request),
     await_with_heartbeat(Dest, Proxy, MRef, Heartbeat, 0).
 
-%% @doc Designed, not served yet: no Java node answers a streamed request today, so this
-%% returns `{error, not_supported}' and sends nothing.
+%% @doc Folds `Fun' over a streamed request's chunks, as they arrive: `{ok, Acc}' after the
+%% last one.
 %%
-%% The chunked fold and iterator API (issue 7) will call it: `Request' (say
-%% `{fold, Db, ReadOptions}') is answered not by one reply but by chunks, each a list of many
-%% items bounded in bytes, and `Fun' folds over each chunk as it arrives, starting from `Acc0';
-%% `{ok, Acc}' after the last chunk. Nothing of a stream reaches the caller's mailbox: as
-%% {@link call/3}'s reply, the chunks go to a proxy, which passes each to the caller through a
-%% process alias that the caller drops when it gives up. The proxy acknowledges a chunk when
-%% the caller has folded it, so the node sends a bounded number ahead (flow control, and no
-%% huge message on the one connection). The caller waits for each chunk `call_timeout', so a
-%% stream of any length lives as long as its chunks keep coming.
--spec stream(Node, Request, Fun, Acc0) -> {ok, Acc} | error() | {error, not_supported} when
+%% A streamed request (the folds' `{iterator_chunk, It, Mode}') is answered
+%% `{ok, Items, more}' while there is more, and is then sent again for the next chunk, or
+%% `{ok, Items, done}' for the last. Pipelined: the request for the next chunk is sent before
+%% `Fun' runs over the current one, so the node reads while the caller folds; at most one
+%% request is in flight, so the node never runs ahead by more than a chunk (each bounded in
+%% bytes by the node). Any other reply ends the stream and is returned (`{error, {badarg, _}}'
+%% is raised as `badarg', as by {@link request/2}); so is a transport error, each chunk being
+%% waited for `call_timeout'.
+%%
+%% Nothing of a stream reaches the caller's mailbox: every request is a {@link call/3} through
+%% its own proxy, whose reply is its exit. When `Fun' raises, the request in flight is given up
+%% ({@link give_up/4}: its proxy killed, its `DOWN' and any `EXIT' taken) before the exception
+%% goes on, so a late chunk goes to a dead process.
+-spec stream(Node, Request, Fun, Acc0) -> {ok, Acc} | error() | {error, Reason} when
       Node :: node(),
       Request :: tuple(),
       Fun :: fun((Chunk :: [term()], AccIn :: term()) -> AccOut :: term()),
       Acc0 :: term(),
-      Acc :: term().
-stream(_Node, _Request, _Fun, _Acc0) ->
-    %% Here will go: request/2's reachability checks, a proxy that sends Request and relays the
-    %% node's chunks to an alias of the caller with acknowledgements, and the caller's loop that
-    %% folds Fun over them, each wait bounded by call_timeout and ended by give_up/4.
-    {error, not_supported}.
+      Acc :: term(),
+      Reason :: term().
+stream(Node, Request, Fun, Acc0) when is_tuple(Request), is_function(Fun, 2) ->
+    case reach(Node) of
+        ok ->
+            Dest = rocksdb_jnode_config:dest(Node),
+            Timeout = rocksdb_jnode_config:env(call_timeout),
+            stream(Dest, Request, Fun, Acc0, Timeout, start_proxy(Dest, Request));
+        Error ->
+            Error
+    end.
+
+-spec stream(dest(), tuple(), fun(([term()], term()) -> term()), term(), timeout(),
+             {pid(), reference()}) -> term().
+stream(Dest, Request, Fun, Acc, Timeout, {Proxy, MRef}) ->
+    Reply = receive
+                {'DOWN', MRef, process, Proxy, Reason} -> result(Dest, Proxy, Reason)
+            after Timeout ->
+                give_up(Dest, Proxy, MRef, {error, timeout})
+            end,
+    case Reply of
+        {ok, Items, more} when is_list(Items) ->
+            {NextProxy, NextMRef} = Next = start_proxy(Dest, Request),
+            Acc1 = try
+                       Fun(Items, Acc)
+                   catch
+                       Class:Exception:Stack ->
+                           _ = give_up(Dest, NextProxy, NextMRef, {error, timeout}),
+                           erlang:raise(Class, Exception, Stack)
+                   end,
+            stream(Dest, Request, Fun, Acc1, Timeout, Next);
+        {ok, Items, done} when is_list(Items) ->
+            {ok, Fun(Items, Acc)};
+        {error, {badarg, Detail}} ->
+            rocksdb_jnode_args:badarg({rejected_by_node, Detail});
+        Other ->
+            Other
+    end.
 
 -spec await_with_heartbeat(dest(), pid(), reference(), heartbeat(), non_neg_integer()) ->
           term().

@@ -206,22 +206,93 @@ wait_test_() ->
               ?_assertEqual(long, rocksdb_jnode_call:kind(open))]
      end}.
 
-%% Designed, not served: a stream is refused without a message to the node.
-stream_not_supported_test() ->
-    Name = fake_name(),
-    Test = self(),
-    Fake = rocksdb_jnode_fake:start(Name, fun(Request) -> Test ! {got, Name, Request}, noreply end),
-    try
-        ?assertEqual({{error, not_supported}, []},
-                     rocksdb_jnode_fake:in_fresh_process(fun() ->
-                         R = rocksdb_jnode_call:stream(node(), {fold, make_ref(), []},
-                                                       fun(Chunk, Acc) -> Chunk ++ Acc end, []),
-                         {R, mailbox()}
-                     end)),
-        ?assertEqual(nothing, receive {got, Name, Request} -> Request after 100 -> nothing end)
-    after
-        rocksdb_jnode_fake:stop(Fake)
-    end.
+%% stream/4 against a fake mailbox, made the application's mailbox (requests go to node()).
+stream_test_() ->
+    {foreach,
+     fun() ->
+             Env = [{K, application:get_env(rocksdb_jnode, K)} || K <- [mailbox, call_timeout]],
+             Name = fake_name(),
+             ok = application:set_env(rocksdb_jnode, mailbox, Name),
+             ok = application:set_env(rocksdb_jnode, call_timeout, 1000),
+             {Env, Name}
+     end,
+     fun({Env, _Name}) ->
+             [case V of
+                  {ok, Value} -> application:set_env(rocksdb_jnode, K, Value);
+                  undefined -> application:unset_env(rocksdb_jnode, K)
+              end || {K, V} <- Env]
+     end,
+     [fun stream_folds_every_chunk_in_order/1, fun stream_fun_raising_leaves_no_message/1,
+      fun stream_error_reply_ends_it/1, fun stream_timeout_leaves_no_message/1]}.
+
+%% A fake that answers the N-th request with Answer(N), counting in its process dictionary.
+counting_fake(Name, Answer) ->
+    rocksdb_jnode_fake:start(Name, fun(Request) ->
+                                           N = case get(calls) of undefined -> 1; C -> C + 1 end,
+                                           put(calls, N),
+                                           Answer(N, Request)
+                                   end).
+
+stream_folds_every_chunk_in_order({_Env, Name}) ->
+    Fake = counting_fake(Name, fun(N, _) when N < 4 -> {reply, {ok, [N, N], more}};
+                                  (N, _) -> {reply, {ok, [N], done}}
+                               end),
+    Result = rocksdb_jnode_fake:in_fresh_process(fun() ->
+                 R = rocksdb_jnode_call:stream(node(), {chunk, x},
+                                               fun(Chunk, Acc) -> Acc ++ Chunk end, []),
+                 {R, mailbox(), links()}
+             end),
+    rocksdb_jnode_fake:stop(Fake),
+    ?_assertEqual({{ok, [1, 1, 2, 2, 3, 3, 4]}, [], []}, Result).
+
+%% The fun raises while the next chunk is in flight: the exception goes on, and the late chunk
+%% never reaches the caller.
+stream_fun_raising_leaves_no_message({_Env, Name}) ->
+    Fake = counting_fake(Name, fun(1, _) -> {reply, {ok, [first], more}};
+                                  (_, {notify, Caller} = Req) ->
+                                       Caller ! next_chunk_asked,
+                                       {reply_after, 100, {ok, [late], done}, notify(Req)}
+                               end),
+    Result = rocksdb_jnode_fake:in_fresh_process(fun() ->
+                 _ = process_flag(trap_exit, true),
+                 %% The fun waits until the next chunk's request is at the fake, then raises.
+                 Raise = fun(_, _) -> receive next_chunk_asked -> throw(stop) end end,
+                 Caught = try rocksdb_jnode_call:stream(node(), {notify, self()}, Raise, [])
+                          catch throw:stop -> thrown
+                          end,
+                 receive {fake_replied, _} -> ok end,
+                 {Caught, mailbox(), links()}
+             end),
+    rocksdb_jnode_fake:stop(Fake),
+    ?_assertEqual({thrown, [], []}, Result).
+
+stream_error_reply_ends_it({_Env, Name}) ->
+    Fake = counting_fake(Name, fun(1, _) -> {reply, {ok, [a], more}};
+                                  (2, _) -> {reply, {error, {error, "broken"}}};
+                                  (_, _) -> {reply, {error, {badarg, {closed_handle, x}}}}
+                               end),
+    Result = rocksdb_jnode_fake:in_fresh_process(fun() ->
+                 Fold = fun(Chunk, Acc) -> Acc ++ Chunk end,
+                 First = rocksdb_jnode_call:stream(node(), {chunk, x}, Fold, []),
+                 Second = try rocksdb_jnode_call:stream(node(), {chunk, x}, Fold, [])
+                          catch error:badarg -> badarg
+                          end,
+                 {First, Second, mailbox()}
+             end),
+    rocksdb_jnode_fake:stop(Fake),
+    ?_assertEqual({{error, {error, "broken"}}, badarg, []}, Result).
+
+stream_timeout_leaves_no_message({_Env, Name}) ->
+    ok = application:set_env(rocksdb_jnode, call_timeout, 50),
+    Fake = counting_fake(Name, fun(_, Req) -> {reply_after, 150, {ok, [], done}, notify(Req)} end),
+    Result = rocksdb_jnode_fake:in_fresh_process(fun() ->
+                 R = rocksdb_jnode_call:stream(node(), {notify, self()},
+                                               fun(C, A) -> A ++ C end, []),
+                 receive {fake_replied, _} -> ok end,
+                 {R, mailbox(), links()}
+             end),
+    rocksdb_jnode_fake:stop(Fake),
+    ?_assertEqual({{error, timeout}, [], []}, Result).
 
 %% Handler helper: the request {notify, Pid} asks for a notice to Pid after the late reply.
 notify({notify, Pid}) -> Pid;

@@ -1,5 +1,6 @@
 package io.rocksdbjnode;
 
+import io.rocksdbjnode.db.ReadOps;
 import io.rocksdbjnode.wire.NodeServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,6 +61,11 @@ public final class Main implements Callable<Integer> {
                     + "closed, and so is one that has not then finished the handshake within MS more "
                     + "(default: ${DEFAULT-VALUE}).")
     long handshakeTimeoutMs = NodeConfig.DEFAULT_HANDSHAKE_TIMEOUT_MS;
+
+    @Option(names = "--iterator-chunk", paramLabel = "BYTES",
+            description = "The most bytes of entries in one reply of a fold's stream (at least one entry; "
+                    + "at most 4096) (default: ${DEFAULT-VALUE}).")
+    long iteratorChunkBytes = ReadOps.DEFAULT_CHUNK_BYTES;
 
     @Option(names = "--exit-on-stdin-eof",
             description = "Stop when stdin reaches its end (the parent that holds the pipe died): a graceful "
@@ -171,7 +177,7 @@ public final class Main implements Callable<Integer> {
             }
         }
         return new NodeConfig(nodeName, cookieValue, mailbox, address, roots, quickThreads, longThreads,
-                handshakeTimeoutMs);
+                handshakeTimeoutMs, iteratorChunkBytes);
     }
 
     private String resolveCookie() throws IOException {

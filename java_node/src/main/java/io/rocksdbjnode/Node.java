@@ -8,6 +8,7 @@ import io.rocksdbjnode.db.ColumnFamilyOps;
 import io.rocksdbjnode.db.DbHandle;
 import io.rocksdbjnode.db.DbOps;
 import io.rocksdbjnode.db.MaintenanceOps;
+import io.rocksdbjnode.db.ReadOps;
 import io.rocksdbjnode.db.TransactionOps;
 import io.rocksdbjnode.db.WriteOps;
 import io.rocksdbjnode.handle.DirectoryClaims;
@@ -50,6 +51,7 @@ final class Node implements NodeServer.Lifecycle {
         dbs.register(routes);
         new ColumnFamilyOps(table, guard).register(routes);
         new WriteOps(table).register(routes);
+        new ReadOps(table, config.iteratorChunkBytes()).register(routes);
         new MaintenanceOps(table, claims, guard, threads).register(routes);
         new TransactionOps(table, dbs, guard).register(routes);
         BackupOps backups = new BackupOps(table, claims, openDbs(table), guard, threads, server.outbox(), server::newRef);

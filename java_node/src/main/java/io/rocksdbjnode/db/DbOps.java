@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.logging.Logger;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.Options;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
@@ -206,9 +205,9 @@ public final class DbOps {
     OtpErlangObject get(Request r) throws RequestException {
         DbHandle h = DbHandle.of(table, r.arg(0));
         byte[] key = Terms.bytes(r.arg(1), "key");
-        try (ReadOptions ro = OptionsMapping.readOptions(Option.parse(r.arg(2), "read_options"))) {
+        try (ReadSpec spec = ReadSpec.of(table, h, r.arg(2), "read_options")) {
             return h.leased(d -> {
-                byte[] v = d.db().get(ro, key);
+                byte[] v = d.db().get(spec.options(), key);
                 return v == null ? Terms.atom("not_found") : Terms.ok(Terms.binary(v));
             });
         }

@@ -28,6 +28,8 @@ public final class IteratorHandle extends Handle {
     private final ReadSpec spec;
     private final Object monitor;
     private final Guard guard;
+    /** Whether the last use read a chunk: the next chunk goes on from where it stopped (see {@link IteratorChunks}). */
+    private boolean chunking;
 
     /** {@code parent}: the DB, column family or transaction the iterator was made from, leased meanwhile. */
     IteratorHandle(OtpErlangRef ref, Ownership ownership, Handle parent, RocksIterator iterator, ReadSpec spec) {
@@ -70,6 +72,16 @@ public final class IteratorHandle extends Handle {
                 return use.run(iterator);
             }
         }
+    }
+
+    /** Whether the last use was a chunk read; only inside {@link #use}. */
+    boolean chunking() {
+        return chunking;
+    }
+
+    /** Records whether this use is a chunk read; only inside {@link #use}. */
+    void chunking(boolean reading) {
+        chunking = reading;
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class ReadSpec implements AutoCloseable {
     private final ReadOptions options;
     private final List<Slice> bounds = new ArrayList<>();
     private Handle.Lease snapshotLease;
+    /** How many holders must close it before it is freed (the iterators of one {@code iterators} call). */
+    private int holders = 1;
 
     private ReadSpec(ReadOptions options) {
         this.options = options;
@@ -28,7 +30,14 @@ public final class ReadSpec implements AutoCloseable {
 
     /** The read options {@code term} (argument {@code name}) for a read of {@code db}. */
     public static ReadSpec of(HandleTable table, DbHandle db, OtpErlangObject term, String name) throws RequestException {
-        List<Option> opts = Option.parse(term, name);
+        return of(table, db, Option.parse(term, name));
+    }
+
+    /**
+     * The read options {@code opts}, already parsed (an iterator's, from which the caller took
+     * its {@code {owner, Pid}}), for a read of {@code db}.
+     */
+    public static ReadSpec of(HandleTable table, DbHandle db, List<Option> opts) throws RequestException {
         ReadSpec spec = new ReadSpec(OptionsMapping.readOptions(opts));
         try {
             for (Option o : opts) {
@@ -81,8 +90,21 @@ public final class ReadSpec implements AutoCloseable {
         }
     }
 
+    /** The spec, to be closed by {@code n} holders (each iterator of one view) before it is freed. */
+    ReadSpec sharedBy(int n) {
+        synchronized (this) {
+            holders = n;
+        }
+        return this;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (--holders > 0) {
+                return;
+            }
+        }
         releaseSnapshot();
         options.close();
         bounds.forEach(Slice::close);

@@ -186,7 +186,7 @@ public final class TransactionOps {
 
     /** {@code {release_transaction, Txn}} -> {@code ok}, also for a transaction already released or closed with its DB. */
     OtpErlangObject release(Request r) throws RequestException {
-        if (table.isClosed(r.arg(0))) {
+        if (table.wasClosed(r.arg(0))) {
             return Terms.OK;
         }
         table.close(TransactionHandle.of(table, r.arg(0)));

@@ -94,11 +94,11 @@ public final class HandleTable {
     }
 
     /**
-     * Whether {@code term} names a handle that was closed (and is still remembered as such), for
-     * the releases that are idempotent as in erlang-rocksdb.
+     * Whether {@code term} is a reference of a handle that was closed (one of the last
+     * {@value #CLOSED_MEMORY} closed), for the requests that accept a closed handle.
      */
-    public boolean isClosed(OtpErlangObject term) {
-        return term instanceof OtpErlangRef ref && closed.contains(ref);
+    public boolean wasClosed(OtpErlangObject term) {
+        return term instanceof OtpErlangRef ref && !live.containsKey(ref) && closed.contains(ref);
     }
 
     /**

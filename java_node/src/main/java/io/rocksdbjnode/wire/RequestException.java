@@ -96,6 +96,16 @@ public final class RequestException extends Exception {
         return error(Terms.atom("incomplete"));
     }
 
+    /** {@code {error, invalid_iterator}}: an iterator move that left the iterator on no entry. */
+    public static RequestException invalidIterator() {
+        return error(Terms.atom("invalid_iterator"));
+    }
+
+    /** {@code {error, einval}}: an iterator seek to a target that is not a binary, as the NIF says it. */
+    public static RequestException einval() {
+        return error(Terms.atom("einval"));
+    }
+
     /** {@code {error, {unknown_request, Name}}}. */
     static RequestException unknownRequest(String name) {
         return error(Terms.tuple(Terms.atom("unknown_request"), Terms.atom(name)));
