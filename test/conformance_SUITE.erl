@@ -297,21 +297,21 @@ args(Config, snapshot, 1) -> [db(Config)];
 args(Config, release_snapshot, 1) -> [snapshot(Config)];
 args(Config, get_snapshot_sequence, 1) -> [snapshot(Config)];
 args(Config, iterator, 2) -> [db(Config), [{iterate_upper_bound, <<"z">>}]];
-args(Config, iterator, 3) -> db_cf(Config) ++ [[]];
-args(Config, iterators, 3) -> [Db, Cf] = db_cf(Config), [Db, [Cf], []];
+args(Config, iterator, 3) -> tuple_to_list(db_cf(Config)) ++ [[]];
+args(Config, iterators, 3) -> {Db, Cf} = db_cf(Config), [Db, [Cf], []];
 args(Config, iterator_move, 2) -> [iterator(Config), first];
 args(Config, iterator_refresh, 1) -> [iterator(Config)];
 args(Config, iterator_close, 1) -> [iterator(Config)];
 args(Config, is_empty, 1) -> [db(Config)];
 args(Config, get_property, 2) -> [db(Config), <<"rocksdb.estimate-num-keys">>];
-args(Config, get_property, 3) -> db_cf(Config) ++ [<<"rocksdb.estimate-num-keys">>];
+args(Config, get_property, 3) -> tuple_to_list(db_cf(Config)) ++ [<<"rocksdb.estimate-num-keys">>];
 args(Config, stats, 1) -> [db(Config)];
-args(Config, stats, 2) -> db_cf(Config);
+args(Config, stats, 2) -> tuple_to_list(db_cf(Config));
 args(Config, get_latest_sequence_number, 1) -> [db(Config)];
 args(Config, get_approximate_sizes, 3) -> [db(Config), [{<<"a">>, <<"z">>}], include_both];
-args(Config, get_approximate_sizes, 4) -> db_cf(Config) ++ [[{<<"a">>, <<"z">>}], include_both];
+args(Config, get_approximate_sizes, 4) -> tuple_to_list(db_cf(Config)) ++ [[{<<"a">>, <<"z">>}], include_both];
 args(Config, get_approximate_memtable_stats, 3) -> [db(Config), <<"a">>, <<"z">>];
-args(Config, get_approximate_memtable_stats, 4) -> db_cf(Config) ++ [<<"a">>, <<"z">>];
+args(Config, get_approximate_memtable_stats, 4) -> tuple_to_list(db_cf(Config)) ++ [<<"a">>, <<"z">>];
 args(_Config, ping, 0) -> [];
 args(Config, repair, 2) -> [closed_db(Config), []];
 args(Config, compact_range, 4) -> [db(Config), undefined, <<"z">>, [{change_level, true}]];
@@ -414,16 +414,3 @@ iterator(Config) ->
     {ok, It} = rocksdb:iterator(db(Config), []),
     It.
 
-%% A DB and a column family of it; before the facade has create_column_family/3 (the column
-%% families branch), a handle of the wrong kind in its place, which both ways refuse.
-db_cf(Config) ->
-    Db = db(Config),
-    case erlang:function_exported(rocksdb, create_column_family, 3) of
-        true ->
-            {ok, Cf} = apply(rocksdb, create_column_family,
-                             [Db, "cf" ++ integer_to_list(erlang:unique_integer([positive])), []]),
-            [Db, Cf];
-        false ->
-            {ok, NotACf} = rocksdb:snapshot(Db),
-            [Db, NotACf]
-    end.

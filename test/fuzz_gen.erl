@@ -27,7 +27,7 @@ arities() ->
       gc_backup_engine => [1], close_backup_engine => [1], restore_db_from_backup => [3, 4, 5],
       restore_db_from_latest_backup => [2, 3, 4], restore_from_backup => [4],
       restore_from_latest_backup => [3], give_away => [3, 4], set_heir => [3, 4],
-      owner_down => [1], owners => [1], routes => [0], stats => [0],
+      owner_down => [1], owners => [1], routes => [0],
       repair => [2], compact_range => [4, 5], sync_wal => [1],
       open_optimistic_transaction_db => [2, 3], transaction => [2],
       transaction_put => [3, 4], transaction_get => [3, 4], transaction_delete => [2, 3],

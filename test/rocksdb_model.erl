@@ -9,9 +9,8 @@
 %% contents) and by shape where the node may choose (`count/1' is an estimate; timestamps and
 %% sizes of backups).
 %%
-%% Command groups: `db' and `backup' (part 1) run today. Part 2 (`cf', `batch', `snapshot',
-%% `iterator') drives the data API issue 7 adds; it is written and switched off in
-%% `part2/0' below. `PROPER_GROUPS=db,backup,cf' in the environment picks groups for one run.
+%% Command groups: `db' and `backup' (part 1); part 2 (`cf', `batch', `snapshot', `iterator',
+%% listed by `part2/0' below) drives the data API. `PROPER_GROUPS=db,backup,cf' in the environment picks groups for one run.
 -module(rocksdb_model).
 
 -export([groups/0, initial_state/0, initial_state/1, command/1, precondition/2,
@@ -31,9 +30,9 @@
 groups() ->
     [db, backup] ++ part2().
 
-%% enable when the data API lands (issue 7): return [cf, batch, snapshot, iterator]
+%% The data API's groups (issue 7): column families, batches, snapshots, iterators and folds.
 part2() ->
-    [].
+    [cf, batch, snapshot, iterator].
 
 -record(db, {status = absent :: absent | open | closed,
              %% Column family name => Key => Value; "default" is always there.
