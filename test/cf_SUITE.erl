@@ -429,6 +429,25 @@ merge_without_operator(Config) ->
     {_Path, Db, Default} = fresh(Config),
     ?assertMatch({error, {error, _}}, rocksdb:merge(Db, <<"k">>, <<"1">>, [])),
     ?assertMatch({error, {error, _}}, rocksdb:merge(Db, Default, <<"k">>, <<"1">>, [])),
+    %% In a batch, RocksDB would fail the write and then every later write to the DB until it
+    %% is reopened: the node refuses such a batch whole, before writing it, and the DB goes on.
+    {ok, Other} = rocksdb:create_column_family(Db, "counters", [{merge_operator, uint64add}]),
+    NoOperator = {error, {error, "Invalid argument: Merge requires "
+                                 "`ColumnFamilyOptions::merge_operator != nullptr`"}},
+    ?assertEqual(NoOperator, rocksdb:write(Db, [{put, <<"a">>, <<"1">>},
+                                                {merge, <<"k">>, <<"1">>}], [])),
+    ?assertEqual(NoOperator, rocksdb:write(Db, [{merge, Other, <<"n">>, <<1:64/little>>},
+                                                {merge, Default, <<"k">>, <<"1">>}], [])),
+    {ok, Batch} = rocksdb:batch(),
+    ok = rocksdb:batch_merge(Batch, <<"k">>, <<"1">>),
+    ?assertEqual(NoOperator, rocksdb:write_batch(Db, Batch, [])),
+    ok = rocksdb:release_batch(Batch),
+    ?assertEqual(not_found, rocksdb:get(Db, <<"a">>, [])),
+    ?assertEqual(not_found, rocksdb:get(Db, Other, <<"n">>, [])),
+    ok = rocksdb:put(Db, <<"after">>, <<"still writable">>, []),
+    ok = rocksdb:write(Db, [{merge, Other, <<"n">>, <<1:64/little>>}], []),
+    ?assertEqual({ok, <<1:64/little>>}, rocksdb:get(Db, Other, <<"n">>, [])),
+    ?assertEqual({ok, <<"still writable">>}, rocksdb:get(Db, <<"after">>, [])),
     ok = rocksdb:close(Db).
 
 %% rocksdbjni's uint64add: 8-byte little-endian counters (docs/DATA_API.md, "Merge operators").

@@ -17,17 +17,25 @@ public final class CfHandle extends Handle {
     private final ColumnFamilyHandle cf;
     private final ColumnFamilyOptions options;
     private final boolean isDefault;
+    private final boolean mergeable;
     private volatile boolean dropped;
 
     /**
      * {@code options}: the family's options when this handle frees them (a family created on an
      * open DB), else null (the DB frees those it was opened with).
      */
-    CfHandle(OtpErlangRef ref, DbHandle db, ColumnFamilyHandle cf, ColumnFamilyOptions options, boolean isDefault) {
+    CfHandle(OtpErlangRef ref, DbHandle db, ColumnFamilyHandle cf, ColumnFamilyOptions options, boolean isDefault,
+            boolean mergeable) {
         super(ref, Kind.COLUMN_FAMILY, null, db);
         this.cf = cf;
         this.options = options;
         this.isDefault = isDefault;
+        this.mergeable = mergeable;
+    }
+
+    /** Whether the family has a merge operator. */
+    public boolean mergeable() {
+        return mergeable;
     }
 
     /** The open column family {@code term} names: {@code badarg} otherwise. */

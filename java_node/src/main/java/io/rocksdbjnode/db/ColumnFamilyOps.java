@@ -81,11 +81,13 @@ public final class ColumnFamilyOps {
     OtpErlangObject create(Request r) throws RequestException {
         DbHandle h = DbHandle.of(table, r.arg(0));
         byte[] name = Terms.string(r.arg(1), "name").getBytes(StandardCharsets.UTF_8);
-        ColumnFamilyOptions cfo = OptionsMapping.columnFamilyOptions(Option.parse(r.arg(2), "options"));
+        List<Option> cfOpts = Option.parse(r.arg(2), "options");
+        boolean mergeable = OptionsMapping.hasMergeOperator(cfOpts);
+        ColumnFamilyOptions cfo = OptionsMapping.columnFamilyOptions(cfOpts);
         try {
             CfHandle cf = h.leased(d -> {
                 ColumnFamilyHandle created = d.createColumnFamily(new ColumnFamilyDescriptor(name, cfo));
-                return table.addChild(ref -> new CfHandle(ref, d, created, cfo, false));
+                return table.addChild(ref -> new CfHandle(ref, d, created, cfo, false, mergeable));
             });
             return Terms.ok(cf.ref());
         } catch (RequestException | RuntimeException e) {

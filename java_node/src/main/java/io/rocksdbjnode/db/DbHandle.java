@@ -31,17 +31,24 @@ public final class DbHandle extends Handle {
     private final ColumnFamilyHandle defaultCf;
     private final List<? extends AutoCloseable> options;
     private final boolean readOnly;
+    private final boolean defaultMergeable;
     /** Serializes family creations: rocksdbjni records the handles it makes in a plain list. */
     private final Object creatingFamily = new Object();
 
     /** {@code options}: the option objects of the open (DB and column family), freed after the DB. */
     DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, List<? extends AutoCloseable> options,
-            DirectoryClaims.Held claim, boolean readOnly) {
+            DirectoryClaims.Held claim, boolean readOnly, boolean defaultMergeable) {
         super(ref, Kind.DB, ownership, claim);
         this.db = db;
         this.defaultCf = db.getDefaultColumnFamily();
         this.options = options;
         this.readOnly = readOnly;
+        this.defaultMergeable = defaultMergeable;
+    }
+
+    /** Whether the default column family has a merge operator. */
+    public boolean defaultMergeable() {
+        return defaultMergeable;
     }
 
     /**

@@ -87,7 +87,8 @@ public final class DbOps {
         Options o = spec.options();
         boolean readOnly = forceReadOnly || spec.readOnly();
         OpenPlan plan = new OpenPlan(readOnly, o.maxBackgroundJobs(), List.of(o),
-                dir -> readOnly ? RocksDB.openReadOnly(o, dir) : RocksDB.open(o, dir));
+                dir -> readOnly ? RocksDB.openReadOnly(o, dir) : RocksDB.open(o, dir),
+                OptionsMapping.hasMergeOperator(opts));
         return Terms.ok(openDb(path, ownership, plan).ref());
     }
 
@@ -125,8 +126,11 @@ public final class DbOps {
      * An open to run: read-only or not, the background jobs its options ask for, the option
      * objects it uses (freed after the DB closes, or at once when the open fails) and the native
      * open itself.
+     *
+     * {@code defaultMergeable}: whether the default family has a merge operator.
      */
-    record OpenPlan(boolean readOnly, int backgroundJobs, List<? extends AutoCloseable> options, NativeOpen open) {}
+    record OpenPlan(boolean readOnly, int backgroundJobs, List<? extends AutoCloseable> options, NativeOpen open,
+            boolean defaultMergeable) {}
 
     /**
      * Opens a DB as every open does: within the thread budget, holding the directory's claim
@@ -169,7 +173,8 @@ public final class DbOps {
             throw RequestException.dbOpen("Invalid argument: " + e.getMessage());
         }
         // The handle holds the claim from here until its native close.
-        return table.add(ref -> new DbHandle(ref, ownership, db, plan.options(), claim, plan.readOnly()));
+        return table.add(ref -> new DbHandle(ref, ownership, db, plan.options(), claim, plan.readOnly(),
+                plan.defaultMergeable()));
     }
 
     static void closeAll(List<? extends AutoCloseable> options) {

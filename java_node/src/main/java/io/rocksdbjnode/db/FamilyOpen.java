@@ -46,12 +46,16 @@ final class FamilyOpen {
     }
 
     private final List<ColumnFamilyDescriptor> descriptors;
+    /** Per descriptor: whether its options give it a merge operator. */
+    private final List<Boolean> mergeable;
     /** The native families, filled by the open. */
     private final List<ColumnFamilyHandle> handles;
     private final DbOps.OpenPlan plan;
 
-    private FamilyOpen(List<ColumnFamilyDescriptor> descriptors, List<ColumnFamilyHandle> handles, DbOps.OpenPlan plan) {
+    private FamilyOpen(List<ColumnFamilyDescriptor> descriptors, List<Boolean> mergeable,
+            List<ColumnFamilyHandle> handles, DbOps.OpenPlan plan) {
         this.descriptors = descriptors;
+        this.mergeable = mergeable;
         this.handles = handles;
         this.plan = plan;
     }
@@ -68,9 +72,11 @@ final class FamilyOpen {
         List<AutoCloseable> options = new ArrayList<>();
         options.add(spec.options());
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        List<Boolean> mergeable = new ArrayList<>();
         try {
             for (OtpErlangObject d : terms) {
                 Family f = Family.of(d);
+                mergeable.add(OptionsMapping.hasMergeOperator(f.options()));
                 ColumnFamilyOptions cfo = OptionsMapping.columnFamilyOptions(f.options());
                 options.add(cfo);
                 descriptors.add(new ColumnFamilyDescriptor(f.name(), cfo));
@@ -85,9 +91,15 @@ final class FamilyOpen {
         }
         DBOptions o = spec.options();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
+        boolean defaultMergeable = false;
+        for (int i = 0; i < descriptors.size(); i++) {
+            if (Arrays.equals(descriptors.get(i).getName(), RocksDB.DEFAULT_COLUMN_FAMILY)) {
+                defaultMergeable = mergeable.get(i);
+            }
+        }
         DbOps.OpenPlan plan = new DbOps.OpenPlan(readOnly, o.maxBackgroundJobs(), options,
-                dir -> how.open(o, dir, descriptors, handles));
-        return new FamilyOpen(descriptors, handles, plan);
+                dir -> how.open(o, dir, descriptors, handles), defaultMergeable);
+        return new FamilyOpen(descriptors, mergeable, handles, plan);
     }
 
     /** The plan for {@link DbOps#openDb}: the DB frees the families' options after it closes. */
@@ -108,7 +120,8 @@ final class FamilyOpen {
                 for (; i < handles.size(); i++) {
                     ColumnFamilyHandle cf = handles.get(i);
                     boolean isDefault = Arrays.equals(descriptors.get(i).getName(), RocksDB.DEFAULT_COLUMN_FAMILY);
-                    refs.add(table.addChild(ref -> new CfHandle(ref, d, cf, null, isDefault)).ref());
+                    boolean merges = mergeable.get(i);
+                    refs.add(table.addChild(ref -> new CfHandle(ref, d, cf, null, isDefault, merges)).ref());
                 }
             } catch (RequestException e) {
                 // addChild freed the family it failed on; free those after it.

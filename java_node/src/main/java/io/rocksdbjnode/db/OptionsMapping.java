@@ -794,6 +794,16 @@ final class OptionsMapping {
         }
     }
 
+    /**
+     * Whether {@code opts} give a column family a merge operator (the list was accepted, so the
+     * operator is one rocksdbjni offers). RocksDB fails a merge into a family without one when
+     * it is called alone, but a batch carrying such a merge stops every later write to the DB
+     * until it is reopened, so writes check this at the door ({@link WriteBatchSpec}).
+     */
+    static boolean hasMergeOperator(List<Option> opts) {
+        return opts.stream().anyMatch(o -> o.key().equals("merge_operator"));
+    }
+
     /** Write options; the caller closes them. */
     static WriteOptions writeOptions(List<Option> opts) throws RequestException {
         return writeOptions(opts, new WriteOptions());

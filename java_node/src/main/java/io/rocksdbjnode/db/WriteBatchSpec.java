@@ -61,6 +61,9 @@ final class WriteBatchSpec implements AutoCloseable {
             throw RequestException.badArgument("operations");
         }
         ColumnFamilyHandle cf = withFamily ? family(table, db, t.elementAt(1)) : null;
+        if (name.equals("merge") && db != null && !mergeable(table, db, withFamily ? t.elementAt(1) : null)) {
+            throw RequestException.status(NO_MERGE_OPERATOR);
+        }
         int at = withFamily ? 2 : 1;
         byte[] first = Terms.bytes(t.elementAt(at), "operations");
         byte[] second = binaries == 2 ? Terms.bytes(t.elementAt(at + 1), "operations") : null;
@@ -85,6 +88,18 @@ final class WriteBatchSpec implements AutoCloseable {
         } catch (RocksDBException e) {
             throw RequestException.status(Statuses.text(e));
         }
+    }
+
+    /**
+     * RocksDB's own text when a batch merges into a family without a merge operator. Written,
+     * such a batch would fail, and then every later write to the DB would fail until it is
+     * reopened, so a batch with such a merge is refused whole, before it is written.
+     */
+    static final String NO_MERGE_OPERATOR =
+            "Invalid argument: Merge requires `ColumnFamilyOptions::merge_operator != nullptr`";
+
+    private static boolean mergeable(HandleTable table, DbHandle db, OtpErlangObject cfTerm) throws RequestException {
+        return cfTerm == null ? db.defaultMergeable() : CfHandle.of(table, cfTerm).mergeable();
     }
 
     /** The family {@code term} names, leased (once per family) for as long as the batch. */

@@ -19,6 +19,6 @@ public final class DbFixture {
         DirectoryClaims.Held claim = claims.claim(DirectoryClaims.Claim.OPEN_DB, List.of(dir));
         Options o = new Options().setCreateIfMissing(true);
         RocksDB db = RocksDB.open(o, dir.toString());
-        return table.add(ref -> new DbHandle(ref, owner, db, java.util.List.of(o), claim, false));
+        return table.add(ref -> new DbHandle(ref, owner, db, java.util.List.of(o), claim, false, false));
     }
 }

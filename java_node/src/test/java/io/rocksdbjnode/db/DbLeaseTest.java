@@ -73,7 +73,7 @@ class DbLeaseTest {
         Options o = new Options().setCreateIfMissing(true);
         RocksDB db = RocksDB.open(o, dir.toString());
         HandleTable handles = new HandleTable(DbLeaseTest::newRef);
-        DbHandle h = handles.add(ref -> new DbHandle(ref, NOBODY, db, java.util.List.of(o), Claims.unshared(dir), false));
+        DbHandle h = handles.add(ref -> new DbHandle(ref, NOBODY, db, java.util.List.of(o), Claims.unshared(dir), false, false));
         OtpErlangObject closed = closedHandle(h.ref());
 
         int workers = 8;
