@@ -9,8 +9,8 @@ expected="
 1,get_median,floor 1,get_median,client 1,get_median,bare 1,get_p99,floor 1,get_p99,client 1,get_p99,bare
 1,put_median,floor 1,put_median,client 1,put_median,bare 1,put_p99,floor 1,put_p99,client 1,put_p99,bare
 3,write_batch_1000,client 3,write_batch_1000,java 3,fold,client 3,fold,java
-4,backup_full,node 4,backup_full,java 4,backup_full,cp 4,backup_incremental_5pct,node
-4,backup_incremental_5pct,java 4,backup_unchanged,node 4,backup_unchanged,java 4,verify,node
+4,backup_full,node 4,backup_full,node_parallel 4,backup_full,java 4,backup_full,cp
+4,backup_incremental_5pct,node 4,backup_incremental_5pct,java 4,backup_unchanged,node 4,backup_unchanged,java 4,verify,node
 4,verify_checksum,node 4,verify_checksum,cat 4,restore,node 4,restore,java
 5,start_to_first_call,bare_node 5,start_to_first_call,ensure_all_started 5,rss_idle,bare_node
 5,rss_few_dbs,bare_node 5,rss_many_dbs,bare_node 5,open_db_each,bare_node
