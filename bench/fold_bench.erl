@@ -22,7 +22,18 @@ run([Work, Jar, RoundsStr | NodeArgs]) ->
     [io:format("| ~b | ~b | ~s | ~s | ~.2fx |~n", [R, Keys, rate(Keys, NodeNs), rate(Keys, JavaNs),
                                                   JavaNs / NodeNs])
      || {R, Keys, NodeNs, JavaNs} <- Results],
+    %% Rows for bench/suite.sh (part 3): milliseconds per full scan, median, min, max, rounds.
+    Keys0 = element(2, hd(Results)),
+    [csv_line(Path, Keys0, [Ns / 1.0e6 || Ns <- Times])
+     || {Path, Times} <- [{client, [N || {_, _, N, _} <- Results]},
+                          {java, [J || {_, _, _, J} <- Results]}]],
     halt(0).
+
+csv_line(Path, Keys, Ms) ->
+    Sorted = lists:sort(Ms),
+    Median = lists:nth((length(Sorted) + 1) div 2, Sorted),
+    io:format("CSV,3,fold,~s,~b keys,ms,~.3f,~.3f,~.3f,~b,~n",
+              [Path, Keys, Median, hd(Sorted), lists:last(Sorted), length(Sorted)]).
 
 round(R, Db, Jar) ->
     {ok, H} = rocksdb_jnode:open(Db, []),
