@@ -74,10 +74,16 @@ prop_model(Groups, Priv) ->
             begin
                 Base = filename:join(Priv, "seq_" ++
                                          integer_to_list(erlang:unique_integer([positive]))),
-                ok = ?OPS:setup(Base, Groups),
+                %% PropEr 1.2 cannot report an exception that escapes the property (it calls
+                %% erlang:get_stacktrace/0, gone since OTP 23): any becomes a failed result.
                 {History, State, Result} =
-                    try proper_statem:run_commands(?MODULE, Cmds)
-                    after ?OPS:cleanup()
+                    try
+                        ok = ?OPS:setup(Base, Groups),
+                        proper_statem:run_commands(?MODULE, Cmds)
+                    catch
+                        Class:Reason:Stack -> {[], undefined, {raised, Class, Reason, Stack}}
+                    after
+                        ?OPS:cleanup()
                     end,
                 ?WHENFAIL(io:format(user, "~nFailing sequence (~p commands):~n~ts~n"
                                     "Result: ~p~nModel state before the failing step:~n~p~n",
