@@ -195,7 +195,7 @@ long_call(Dest, Request, Heartbeat) ->
 %% last one.
 %%
 %% A streamed request (the folds' `{iterator_chunk, It, Mode}') is answered
-%% `{ok, Items, more}' while there is more, and is then sent again for the next chunk, or
+%% `{ok, Items, more}' (Items a list, or a binary the caller takes apart) while there is more, and is then sent again for the next chunk, or
 %% `{ok, Items, done}' for the last. Pipelined: the request for the next chunk is sent before
 %% `Fun' runs over the current one, so the node reads while the caller folds; at most one
 %% request is in flight, so the node never runs ahead by more than a chunk (each bounded in
@@ -210,7 +210,7 @@ long_call(Dest, Request, Heartbeat) ->
 -spec stream(Node, Request, Fun, Acc0) -> {ok, Acc} | error() | {error, Reason} when
       Node :: node(),
       Request :: tuple(),
-      Fun :: fun((Chunk :: [term()], AccIn :: term()) -> AccOut :: term()),
+      Fun :: fun((Chunk :: [term()] | binary(), AccIn :: term()) -> AccOut :: term()),
       Acc0 :: term(),
       Acc :: term(),
       Reason :: term().
@@ -233,7 +233,7 @@ stream(Dest, Request, Fun, Acc, Timeout, {Proxy, MRef}) ->
                 give_up(Dest, Proxy, MRef, {error, timeout})
             end,
     case Reply of
-        {ok, Items, more} when is_list(Items) ->
+        {ok, Items, more} when is_list(Items); is_binary(Items) ->
             {NextProxy, NextMRef} = Next = start_proxy(Dest, Request),
             Acc1 = try
                        Fun(Items, Acc)
@@ -243,7 +243,7 @@ stream(Dest, Request, Fun, Acc, Timeout, {Proxy, MRef}) ->
                            erlang:raise(Class, Exception, Stack)
                    end,
             stream(Dest, Request, Fun, Acc1, Timeout, Next);
-        {ok, Items, done} when is_list(Items) ->
+        {ok, Items, done} when is_list(Items); is_binary(Items) ->
             {ok, Fun(Items, Acc)};
         {error, {badarg, Detail}} ->
             rocksdb_jnode_args:badarg({rejected_by_node, Detail});

@@ -13,6 +13,7 @@ import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Routes;
 import io.rocksdbjnode.wire.Terms;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
@@ -302,23 +303,32 @@ public final class ReadOps {
     }
 
     /**
-     * {@code {iterator_chunk, It, kv | keys}} (the client's folds) -> {@code {ok, Entries, more | done}}:
-     * the first chunk of an iterator (or the first after a move or refresh) starts at its first
-     * entry, each later one where the last stopped (see {@link IteratorChunks}).
+     * {@code {iterator_chunk, It, kv | keys}} -> {@code {ok, Entries, more | done}}, and
+     * {@code {iterator_chunk, It, kv_packed | keys_packed}} (the client's folds) ->
+     * {@code {ok, Binary, more | done}} ({@link IteratorChunks.Packed}): the first chunk of an
+     * iterator (or the first after a move or refresh) starts at its first entry, each later one
+     * where the last stopped (see {@link IteratorChunks}).
      */
     OtpErlangObject iteratorChunk(Request r) throws RequestException {
         IteratorHandle h = IteratorHandle.of(table, r.arg(0));
-        IteratorChunks.Mode mode = switch (String.valueOf(Terms.atomName(r.arg(1)))) {
-            case "kv" -> IteratorChunks.Mode.KV;
-            case "keys" -> IteratorChunks.Mode.KEYS;
+        String modeName = String.valueOf(Terms.atomName(r.arg(1)));
+        IteratorChunks.Mode mode = switch (modeName) {
+            case "kv", "kv_packed" -> IteratorChunks.Mode.KV;
+            case "keys", "keys_packed" -> IteratorChunks.Mode.KEYS;
             default -> throw RequestException.badArgument("mode");
         };
+        boolean packed = modeName.endsWith("_packed");
         return h.use(it -> {
             if (!h.chunking()) {
                 it.seekToFirst();
                 h.chunking(true);
             }
             try {
+                if (packed) {
+                    IteratorChunks.Packed p = IteratorChunks.readPacked(it, mode, chunkBytes, IteratorChunks.MAX_ENTRIES);
+                    return Terms.tuple(Terms.OK, new OtpErlangBinary(Arrays.copyOf(p.data(), p.length())),
+                            Terms.atom(p.done() ? "done" : "more"));
+                }
                 IteratorChunks.Chunk c = IteratorChunks.read(it, mode, chunkBytes, IteratorChunks.MAX_ENTRIES);
                 return Terms.tuple(Terms.OK, Terms.list(c.entries()), Terms.atom(c.done() ? "done" : "more"));
             } catch (RocksDBException e) {

@@ -155,6 +155,48 @@ class IteratorChunksTest {
                 assertArrayEquals(expected.get(e.getKey()), e.getValue());
             }
         }
+        assertEquals(seenAsText(seen, keysOnly), seenAsText(packed(prefix, upper, mode, maxBytes, maxEntries), keysOnly),
+                "packed chunks hold the same entries, in the same order");
+    }
+
+    /** The entries read again in packed chunks, taken apart, each chunk checked against the bounds. */
+    private static List<Map.Entry<String, byte[]>> packed(byte[] prefix, byte[] upper, IteratorChunks.Mode mode,
+            int maxBytes, int maxEntries) throws Exception {
+        List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+        try (Slice bound = new Slice(upper);
+                ReadOptions ro = new ReadOptions().setIterateUpperBound(bound);
+                RocksIterator it = db.newIterator(ro)) {
+            it.seek(prefix);
+            boolean done = false;
+            while (!done) {
+                IteratorChunks.Packed p = IteratorChunks.readPacked(it, mode, maxBytes, maxEntries);
+                done = p.done();
+                assertTrue(p.entries() <= maxEntries, "at most maxEntries");
+                assertTrue(p.entries() == 1 || p.length() <= maxBytes, "within the budget, or one entry alone");
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(p.data(), 0, p.length());
+                int n = 0;
+                while (b.hasRemaining()) {
+                    byte[] k = new byte[b.getInt()];
+                    b.get(k);
+                    byte[] v = new byte[0];
+                    if (mode == IteratorChunks.Mode.KV) {
+                        v = new byte[b.getInt()];
+                        b.get(v);
+                    }
+                    out.add(Map.entry(new String(k), v));
+                    n++;
+                }
+                assertEquals(p.entries(), n, "the packed binary holds its entries and nothing else");
+                if (!done) {
+                    assertTrue(n > 0, "a chunk that is not the last has entries");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> seenAsText(List<Map.Entry<String, byte[]>> entries, boolean keysOnly) {
+        return entries.stream().map(e -> e.getKey() + (keysOnly ? "" : "=" + Arrays.toString(e.getValue()))).toList();
     }
 
     private static long entryBytes(OtpErlangObject e, boolean keysOnly) {
