@@ -37,6 +37,7 @@ arities() ->
       list_column_families => [2], create_column_family => [3],
       drop_column_family => [1, 2], destroy_column_family => [1, 2],
       single_delete => [3, 4], delete_range => [4, 5], merge => [4, 5], write => [3],
+      write_packed => [4],
       batch_data_size => [1],
       snapshot => [1, 2], release_snapshot => [1], get_snapshot_sequence => [1],
       iterator => [2, 3], iterators => [3], iterator_move => [2], iterator_refresh => [1],
@@ -91,6 +92,9 @@ typed_args(delete_range, 5, C) -> [db(C), handle(C), key(C), key(C), write_opts(
 typed_args(merge, 4, C) -> [db(C), key(C), value(C), write_opts(C)];
 typed_args(merge, 5, C) -> [db(C), handle(C), key(C), value(C), write_opts(C)];
 typed_args(write, _, C) -> [db(C), write_actions(C), write_opts(C)];
+typed_args(write_packed, _, C) ->
+    [db(C), oneof([fun() -> [] end, fun() -> [handle(C)] end, fun() -> any_term(C) end]),
+     oneof([fun() -> packed_writes(C) end, fun() -> bin(C) end]), write_opts(C)];
 typed_args(batch_data_size, _, C) -> [write_actions(C)];
 typed_args(close, _, C) -> [db(C)];
 typed_args(put, 4, C) -> [db(C), key(C), value(C), write_opts(C)];
@@ -316,6 +320,16 @@ cf_descriptors(C) ->
         _ -> [{oneof([fun() -> "default" end, fun() -> cf_name(C) end]),
                maybe(fun() -> db_opts(C) end, C)} || _ <- lists:seq(1, uniform(3))]
     end.
+
+%% write_packed's binary: well-formed operations, or with a length or code out of range.
+packed_writes(C) ->
+    iolist_to_binary([begin
+                          K = bin(C),
+                          V = bin(C),
+                          Len = oneof([fun() -> byte_size(K) end, fun() -> uniform(1 bsl 20) end]),
+                          [<<(uniform(6) - 1):8, (uniform(3) - 1):16, Len:32>>, K,
+                           <<(byte_size(V)):32>>, V]
+                      end || _ <- lists:seq(1, uniform(4) - 1)]).
 
 %% write/3's operations: mostly well-formed, with handles of any kind.
 write_actions(C) ->

@@ -639,9 +639,16 @@ write(Db, Actions, WriteOptions) ->
     Ops = write_actions(Node, Actions),
     Opts = options(write_options, WriteOptions),
     case rocksdb_jnode_args:within_max_value_size(Ops) of
-        ok -> request(Node, {write, Db, Ops, Opts});
+        ok -> write_packed(Node, Db, Ops, Opts);
         TooLarge -> TooLarge
     end.
+
+%% write/3 and write_batch/3 as the node's `write_packed': the same write as `{write, Db, Ops,
+%% Opts}', the operations in one binary (rocksdb_jnode_args:pack_writes/1).
+-spec write_packed(node(), db_handle(), [tuple()], list()) -> term().
+write_packed(Node, Db, Ops, Opts) ->
+    {Families, Packed} = rocksdb_jnode_args:pack_writes(Ops),
+    request(Node, {write_packed, Db, Families, Packed, Opts}).
 
 %%%===================================================================
 %%% Batches
@@ -796,7 +803,7 @@ write_batch(Db, Batch, WriteOptions) ->
     Opts = options(write_options, WriteOptions),
     Ops = rocksdb_jnode_batch:ops(Batch),
     try rocksdb_jnode_args:within_max_value_size(Ops) of
-        ok -> request(Node, {write, Db, write_actions(Node, Ops), Opts});
+        ok -> write_packed(Node, Db, write_actions(Node, Ops), Opts);
         TooLarge -> TooLarge
     after
         rocksdb_jnode_batch:clear(Batch)

@@ -10,7 +10,7 @@
 
 -export([handle/2, handle_on/3, binary/2, int/2, options/2, path/2, node_name/1, heir/1,
          recipient/2, target/1, owned_target/1, owner/0, within_max_value_size/2]).
--export([name/2, cf_descriptors/1, write_actions/2, within_max_value_size/1]).
+-export([name/2, cf_descriptors/1, write_actions/2, pack_writes/1, within_max_value_size/1]).
 -export([badarg/1, format_error/2]).
 %% Maintenance and transactions (issue 7, docs/DATA_API.md).
 -export([range_bound/2, flush_target/2, owned_options/3]).
@@ -137,6 +137,47 @@ write_action(_Node, {Op, K}) when Op =:= delete; Op =:= single_delete ->
     {Op, binary(actions, K)};
 write_action(_Node, _) ->
     badarg({bad_argument, actions}).
+
+%% @doc Checked write operations (write_actions/2's) packed as the node's `write_packed' takes
+%% them: the column families they name, in order, and one binary of
+%% `<<Op:8, Family:16, Len:32, Bin, [Len:32, Bin]>>' per operation (Op 1 put, 2 merge,
+%% 3 delete, 4 single_delete, 5 delete_range; Family 0 the default family, N the Nth of the
+%% list). One binary costs the node one term to decode where the list costs several per
+%% operation.
+-spec pack_writes([tuple()]) -> {[reference()], binary()}.
+pack_writes(Ops) ->
+    pack_writes(Ops, #{}, [], []).
+
+pack_writes([], _Index, Families, Acc) ->
+    {lists:reverse(Families), iolist_to_binary(lists:reverse(Acc))};
+pack_writes([Op | Rest], Index, Families, Acc) ->
+    {Code, Cf, Bins} = case Op of
+                           {Name, K, V} when Name =/= delete, Name =/= single_delete ->
+                               {op_code(Name), default, [K, V]};
+                           {Name, C, K, V} -> {op_code(Name), C, [K, V]};
+                           {Name, C, K} when is_reference(C) -> {op_code(Name), C, [K]};
+                           {Name, K} -> {op_code(Name), default, [K]}
+                       end,
+    {N, Index1, Families1} = family_index(Cf, Index, Families),
+    Packed = [<<Code:8, N:16>> | [[<<(byte_size(B)):32>>, B] || B <- Bins]],
+    pack_writes(Rest, Index1, Families1, [Packed | Acc]).
+
+op_code(put) -> 1;
+op_code(merge) -> 2;
+op_code(delete) -> 3;
+op_code(single_delete) -> 4;
+op_code(delete_range) -> 5.
+
+family_index(default, Index, Families) ->
+    {0, Index, Families};
+family_index(Cf, Index, Families) ->
+    case Index of
+        #{Cf := N} -> {N, Index, Families};
+        #{} ->
+            N = map_size(Index) + 1,
+            N =< 16#FFFF orelse badarg({bad_argument, actions}),
+            {N, Index#{Cf => N}, [Cf | Families]}
+    end.
 
 %% A non-empty flat list of Unicode code points without NUL.
 -spec is_path_chars(term()) -> boolean().

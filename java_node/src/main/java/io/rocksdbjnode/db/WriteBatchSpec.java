@@ -7,7 +7,10 @@ import io.rocksdbjnode.handle.HandleTable;
 import io.rocksdbjnode.handle.Statuses;
 import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Terms;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -46,6 +49,69 @@ final class WriteBatchSpec implements AutoCloseable {
         }
     }
 
+    /**
+     * The operations packed as the client sends them for {@code write_packed}: each
+     * {@code <<Op:8, Family:16, Len:32, Bin, [Len:32, Bin]>>}, big-endian, Op 1 put, 2 merge,
+     * 3 delete, 4 single_delete, 5 delete_range (put, merge and delete_range carry two binaries),
+     * Family 0 the default family or N the Nth of {@code familiesTerm}, a list of column family
+     * handles of {@code db}. Anything else is {@code {badarg, {bad_argument, operations}}}.
+     */
+    static WriteBatchSpec ofPacked(HandleTable table, DbHandle db, OtpErlangObject familiesTerm, byte[] packed)
+            throws RequestException {
+        WriteBatchSpec spec = new WriteBatchSpec();
+        try {
+            List<OtpErlangObject> familyTerms = Terms.elements(familiesTerm, "families");
+            List<ColumnFamilyHandle> families = new ArrayList<>();
+            List<Boolean> mergeable = new ArrayList<>();
+            for (OtpErlangObject f : familyTerms) {
+                families.add(spec.family(table, db, f));
+                mergeable.add(CfHandle.of(table, f).mergeable());
+            }
+            ByteBuffer b = ByteBuffer.wrap(packed);
+            while (b.hasRemaining()) {
+                if (b.remaining() < 3) {
+                    throw RequestException.badArgument("operations");
+                }
+                int op = b.get() & 0xFF;
+                int family = b.getShort() & 0xFFFF;
+                if (op < 1 || op > 5 || family > families.size()) {
+                    throw RequestException.badArgument("operations");
+                }
+                ColumnFamilyHandle cf = family == 0 ? null : families.get(family - 1);
+                byte[] first = chunk(b);
+                byte[] second = op == 1 || op == 2 || op == 5 ? chunk(b) : null;
+                if (op == 2 && !(family == 0 ? db.defaultMergeable() : mergeable.get(family - 1))) {
+                    throw RequestException.status(NO_MERGE_OPERATOR);
+                }
+                spec.apply(switch (op) {
+                    case 1 -> "put";
+                    case 2 -> "merge";
+                    case 3 -> "delete";
+                    case 4 -> "single_delete";
+                    default -> "delete_range";
+                }, cf, first, second);
+            }
+            return spec;
+        } catch (RequestException | RuntimeException e) {
+            spec.close();
+            throw e;
+        }
+    }
+
+    /** A {@code <<Len:32, Bytes>>} of a packed batch. */
+    private static byte[] chunk(ByteBuffer b) throws RequestException {
+        if (b.remaining() < 4) {
+            throw RequestException.badArgument("operations");
+        }
+        int n = b.getInt();
+        if (n < 0 || n > b.remaining()) {
+            throw RequestException.badArgument("operations");
+        }
+        byte[] out = new byte[n];
+        b.get(out);
+        return out;
+    }
+
     private void add(HandleTable table, DbHandle db, OtpErlangObject op) throws RequestException {
         if (!(op instanceof OtpErlangTuple t) || t.arity() < 2) {
             throw RequestException.badArgument("operations");
@@ -67,6 +133,11 @@ final class WriteBatchSpec implements AutoCloseable {
         int at = withFamily ? 2 : 1;
         byte[] first = Terms.bytes(t.elementAt(at), "operations");
         byte[] second = binaries == 2 ? Terms.bytes(t.elementAt(at + 1), "operations") : null;
+        apply(name, cf, first, second);
+    }
+
+    /** Adds one operation ({@code cf} null: the default family) to the batch. */
+    private void apply(String name, ColumnFamilyHandle cf, byte[] first, byte[] second) throws RequestException {
         try {
             switch (name) {
                 case "put" -> {

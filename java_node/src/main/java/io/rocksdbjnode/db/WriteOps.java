@@ -39,6 +39,7 @@ public final class WriteOps {
                 .add("merge", 4, Routes.Pool.QUICK, r -> write(r, 2, (db, cf, w, k, v) -> db.merge(cf, w, k, v)))
                 .add("merge", 5, Routes.Pool.QUICK, r -> write(r, 2, (db, cf, w, k, v) -> db.merge(cf, w, k, v)))
                 .add("write", 3, Routes.Pool.QUICK, this::writeOps)
+                .add("write_packed", 4, Routes.Pool.QUICK, this::writePacked)
                 .add("batch_data_size", 1, Routes.Pool.QUICK, this::batchDataSize);
     }
 
@@ -83,6 +84,24 @@ public final class WriteOps {
         DbHandle h = DbHandle.of(table, r.arg(0));
         try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(2), "write_options"));
                 WriteBatchSpec batch = WriteBatchSpec.of(table, h, r.arg(1))) {
+            return new Target(h, null).leased((db, cf) -> {
+                db.write(w, batch.batch());
+                return Terms.OK;
+            });
+        }
+    }
+
+    /**
+     * {@code {write_packed, Db, Families, Packed, WriteOpts}} -> {@code ok}: what the client's
+     * {@code write/3} and {@code write_batch/3} send, the operations packed into one binary
+     * ({@link WriteBatchSpec#ofPacked}); the same write as {@code {write, Db, Ops, WriteOpts}},
+     * without a term per operation to decode.
+     */
+    OtpErlangObject writePacked(Request r) throws RequestException {
+        DbHandle h = DbHandle.of(table, r.arg(0));
+        byte[] packed = Terms.bytes(r.arg(2), "operations");
+        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(3), "write_options"));
+                WriteBatchSpec batch = WriteBatchSpec.ofPacked(table, h, r.arg(1), packed)) {
             return new Target(h, null).leased((db, cf) -> {
                 db.write(w, batch.batch());
                 return Terms.OK;
