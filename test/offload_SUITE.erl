@@ -17,7 +17,7 @@
          refuses_checkpoint_dir_inside_db/1, refuses_path_without_db/1, bad_options/1,
          never_touches_db_dir/1, caller_killed_mid_run/1,
          scheduler_runs_and_reports/1, scheduler_no_overlap/1,
-         scheduler_failed_run_retried/1, scheduler_refuses_without_nif/1,
+         scheduler_failed_run_retried/1, scheduler_engine_fun/1, scheduler_refuses_without_nif/1,
          scheduler_stop_waits_for_run/1, scheduler_under_supervisor/1]).
 %% A logger handler (events to the test process) and a supervisor callback.
 -export([log/2, init/1]).
@@ -42,7 +42,8 @@ groups() ->
                       refuses_checkpoint_dir_inside_db, refuses_path_without_db, bad_options,
                       never_touches_db_dir, caller_killed_mid_run]},
      {scheduler, [], [scheduler_runs_and_reports, scheduler_no_overlap,
-                      scheduler_failed_run_retried, scheduler_refuses_without_nif,
+                      scheduler_failed_run_retried, scheduler_engine_fun,
+                      scheduler_refuses_without_nif,
                       scheduler_stop_waits_for_run, scheduler_under_supervisor]}].
 
 init_per_suite(Config) ->
@@ -380,6 +381,43 @@ scheduler_failed_run_retried(Config) ->
     ok = rocksdb_jnode_offload:stop(Pid),
     ?assertMatch([#{run := 1, reason := {checkpoint_failed, transient}}],
                  logged(warning, offload_backup_failed)).
+
+%% An engine given as a fun is asked at each run: when the engine a run used is closed (its
+%% JVM restarted, say) and the fun returns a fresh one, the next runs back up there; a fun that
+%% has no engine fails its run alone.
+scheduler_engine_fun(Config) ->
+    {Engine1, Db, DbPath} = fixture(Config),
+    #{node := NodeB} = ?config(node_b, Config),
+    Current = ets:new(current_engine, [public]),
+    true = ets:insert(Current, {engine, Engine1}),
+    EngineFun = fun() ->
+                        case ets:lookup(Current, engine) of
+                            [{engine, none}] -> erlang:error(no_engine_yet);
+                            [{engine, E}] -> {ok, E}
+                        end
+                end,
+    {ok, Pid} = rocksdb_jnode_offload:start_link(
+                  #{engine => EngineFun, db => Db, db_path => DbPath, interval_ms => 60000,
+                    initial_delay_ms => 0, subscriber => self(),
+                    checkpoint_fun => checkpoint_fun_a()}),
+    #{run := 1, result := {ok, #{backup_id := 1}}} = receive_report(Pid, 5000),
+    ok = rocksdb_jnode:close_backup_engine(Engine1),
+    true = ets:insert(Current, {engine, none}),
+    ok = rocksdb_jnode_offload:run_now(Pid),
+    #{run := 2, result := {error, {engine_unavailable, {error, no_engine_yet}}}} =
+        receive_report(Pid, 5000),
+    {ok, Engine2} = rocksdb_jnode:open_backup_engine(jnode_ct:dir(Config, "backups2"),
+                                                     [{node, NodeB}]),
+    true = ets:insert(Current, {engine, Engine2}),
+    ok = rocksdb_jnode_offload:run_now(Pid),
+    #{run := 3, result := {ok, #{backup_id := 1}}} = receive_report(Pid, 5000),
+    ok = rocksdb_jnode_offload:stop(Pid),
+    ?assertMatch({ok, [#{id := 1}]}, rocksdb_jnode:get_backup_info(Engine2)),
+    ok = rocksdb_jnode:close_backup_engine(Engine2),
+    %% A fun is a valid setting; anything else but an engine or a fun of no argument is not.
+    Base = #{db => Db, db_path => DbPath, interval_ms => 100, checkpoint_fun => checkpoint_fun_a()},
+    ?assertEqual({error, {bad_option, engine}},
+                 rocksdb_jnode_offload:start_link(Base#{engine => fun(_) -> ok end})).
 
 %% Without the NIF and without a checkpoint function the scheduler does not start; bad
 %% settings are named.

@@ -84,14 +84,16 @@
                 | {checkpoint_raised, {error | exit | throw, term()}}
                 | {backup_failed, term()}
                 | {backup_raised, {error | exit | throw, term()}}
-                | {worker_died, term()}.
+                | {worker_died, term()}
+                | {engine_unavailable, term()}.
 %% `{checkpoint_failed, R}': the checkpoint function returned `{error, R}' (or `R', anything
 %% else but `ok'); `{checkpoint_raised, {Class, R}}': it raised. `{backup_failed, R}':
 %% `create_new_backup' returned `{error, R}'; `{backup_raised, {Class, R}}': it raised (a
 %% closed engine raises `badarg'). `{not_a_db_dir, Path}': `DbPath' holds no `CURRENT' file.
-%% `{worker_died, R}': the worker was killed.
+%% `{worker_died, R}': the worker was killed. `{engine_unavailable, Why}': the scheduler's
+%% engine fun raised or returned no engine.
 
--type options() :: #{engine := rocksdb_jnode:backup_engine(),
+-type options() :: #{engine := rocksdb_jnode:backup_engine() | engine_fun(),
                      db := term(),
                      db_path := rocksdb_jnode:path(),
                      interval_ms := pos_integer(),
@@ -102,7 +104,15 @@
                      backup_options => rocksdb_jnode:backup_options(),
                      name => atom()}.
 %% The scheduler's settings. `initial_delay_ms' (default `interval_ms') is the time to the
-%% first run; `name' registers the server locally.
+%% first run; `name' registers the server locally. `engine' is a backup engine, or a fun
+%% called at each run that returns the engine to use (`{ok, Engine}' or `Engine'): an engine
+%% handle dies with the JVM that holds it (a managed JVM restarted, say), so a scheduler that
+%% outlives it takes a fun that reopens or looks up the current one. A fun that raises or
+%% returns anything else fails that run with `{engine_unavailable, Why}'; the next tick tries
+%% again.
+
+-type engine_fun() :: fun(() -> {ok, rocksdb_jnode:backup_engine()}
+                                | rocksdb_jnode:backup_engine() | term()).
 
 -type report() :: #{run := pos_integer(),
                     trigger := interval | run_now,
@@ -309,7 +319,7 @@ settings(#{engine := Engine, db := _, db_path := DbPath, interval_ms := Interval
                    lists:member(Key, Known), not valid_setting(Key, Value)] of
         [Bad | _] ->
             {error, {bad_option, Bad}};
-        [] when not is_reference(Engine) ->
+        [] when not (is_reference(Engine) orelse is_function(Engine, 0)) ->
             {error, {bad_option, engine}};
         [] ->
             Path = abs_path(DbPath),
@@ -328,7 +338,7 @@ settings(_) ->
     erlang:error(badarg).
 
 -spec valid_setting(atom(), term()) -> boolean().
-valid_setting(engine, V) -> is_reference(V);
+valid_setting(engine, V) -> is_reference(V) orelse is_function(V, 0);
 valid_setting(db, _) -> true;
 valid_setting(db_path, V) -> is_path(V);
 valid_setting(interval_ms, V) -> is_integer(V) andalso V > 0;
@@ -341,18 +351,36 @@ valid_setting(name, V) -> is_atom(V).
 
 -spec start_run(interval | run_now, #state{}) -> #state{}.
 start_run(Trigger, #state{settings = Settings} = State) ->
-    #{engine := Engine, db := Db, db_path := DbPath} = Settings,
+    #{engine := EngineSetting, db := Db, db_path := DbPath} = Settings,
     Options = [{Key, Value} || {Key, Value} <- maps:to_list(Settings),
                                lists:member(Key, [keep, checkpoint_fun, backup_options]),
                                Value =/= undefined],
     Started = erlang:system_time(millisecond),
-    case prepare(Engine, Db, DbPath, Options) of
+    Prepared = case current_engine(EngineSetting) of
+                   {ok, Engine} -> prepare(Engine, Db, DbPath, Options);
+                   {error, _} = NoEngine -> NoEngine
+               end,
+    case Prepared of
         {ok, Run} ->
             {Pid, Mon} = start_worker(Run, self()),
             State#state{current = {Pid, Mon, Trigger, Started}};
         {error, _} = Error ->
             %% Refused before any worker: reported at once, as a run.
             report(Error, Trigger, Started, State#state{current = undefined})
+    end.
+
+%% The engine of this run: the setting itself, or what its fun returns now.
+-spec current_engine(rocksdb_jnode:backup_engine() | engine_fun()) ->
+          {ok, rocksdb_jnode:backup_engine()} | {error, {engine_unavailable, term()}}.
+current_engine(Engine) when is_reference(Engine) ->
+    {ok, Engine};
+current_engine(Fun) ->
+    try Fun() of
+        {ok, Engine} when is_reference(Engine) -> {ok, Engine};
+        Engine when is_reference(Engine) -> {ok, Engine};
+        Other -> {error, {engine_unavailable, Other}}
+    catch
+        Class:Reason -> {error, {engine_unavailable, {Class, Reason}}}
     end.
 
 -spec finish_run({ok, info()} | {error, reason()}, #state{}) -> #state{}.
