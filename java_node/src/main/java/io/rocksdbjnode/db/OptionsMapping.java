@@ -811,11 +811,21 @@ final class OptionsMapping {
 
     /** Sets {@code opts} on {@code w}, closing it when they are refused. */
     static WriteOptions writeOptions(List<Option> opts, WriteOptions w) throws RequestException {
+        return applied(WRITE, w, opts);
+    }
+
+    /** {@code target} with {@code opts} set through {@code table}; closed when they are refused. */
+    private static <T extends AutoCloseable> T applied(Table<T> table, T target, List<Option> opts)
+            throws RequestException {
         try {
-            WRITE.apply(w, opts);
-            return w;
+            table.apply(target, opts);
+            return target;
         } catch (RequestException | RuntimeException e) {
-            w.close();
+            try {
+                target.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }
@@ -827,13 +837,7 @@ final class OptionsMapping {
 
     /** Sets {@code opts} on {@code r}, closing it when they are refused. */
     static ReadOptions readOptions(List<Option> opts, ReadOptions r) throws RequestException {
-        try {
-            READ.apply(r, opts);
-            return r;
-        } catch (RequestException | RuntimeException e) {
-            r.close();
-            throw e;
-        }
+        return applied(READ, r, opts);
     }
 
     /**
@@ -844,24 +848,20 @@ final class OptionsMapping {
      * RocksDB starts a thread for each); others ignored. The caller closes them.
      */
     static CompactRangeOptions compactRangeOptions(List<Option> opts) throws RequestException {
-        CompactRangeOptions c = new CompactRangeOptions();
-        try {
-            for (Option opt : opts) {
-                switch (opt.key()) {
-                    case "exclusive_manual_compaction" -> c.setExclusiveManualCompaction(opt.bool());
-                    case "change_level" -> c.setChangeLevel(opt.bool());
-                    case "target_level" -> c.setTargetLevel(targetLevel(opt));
-                    case "allow_write_stall" -> c.setAllowWriteStall(opt.bool());
-                    case "max_subcompactions" -> c.setMaxSubcompactions(subcompactions(opt));
-                    default -> { }
-                }
-            }
-            return c;
-        } catch (RequestException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
+        return applied(COMPACT_RANGE, new CompactRangeOptions(), opts);
     }
+
+    /** The keys of {@link #compactRangeOptions} (not in the README's table: not open options). */
+    static final Table<CompactRangeOptions> COMPACT_RANGE = new Table<CompactRangeOptions>()
+            .map("exclusive_manual_compaction", BOOL, "CompactRangeOptions.setExclusiveManualCompaction",
+                    CompactRangeOptions::setExclusiveManualCompaction)
+            .map("change_level", BOOL, "CompactRangeOptions.setChangeLevel", CompactRangeOptions::setChangeLevel)
+            .map("target_level", new Value<>("-1 or integer ≥ 0", OptionsMapping::targetLevel),
+                    "CompactRangeOptions.setTargetLevel", CompactRangeOptions::setTargetLevel)
+            .map("allow_write_stall", BOOL, "CompactRangeOptions.setAllowWriteStall",
+                    CompactRangeOptions::setAllowWriteStall)
+            .map("max_subcompactions", new Value<>("integer 0.." + ThreadBudget.MAX_THREADS, OptionsMapping::subcompactions),
+                    "CompactRangeOptions.setMaxSubcompactions", CompactRangeOptions::setMaxSubcompactions);
 
     /** -1 (RocksDB's default: the level the range's files are at) or a level. */
     private static int targetLevel(Option opt) throws RequestException {
@@ -886,21 +886,13 @@ final class OptionsMapping {
      * closes them.
      */
     static FlushOptions flushOptions(List<Option> opts) throws RequestException {
-        FlushOptions f = new FlushOptions().setWaitForFlush(true);
-        try {
-            for (Option opt : opts) {
-                switch (opt.key()) {
-                    case "wait" -> f.setWaitForFlush(opt.bool());
-                    case "allow_write_stall" -> f.setAllowWriteStall(opt.bool());
-                    default -> { }
-                }
-            }
-            return f;
-        } catch (RequestException | RuntimeException e) {
-            f.close();
-            throw e;
-        }
+        return applied(FLUSH, new FlushOptions().setWaitForFlush(true), opts);
     }
+
+    /** The keys of {@link #flushOptions} (not in the README's table: not open options). */
+    static final Table<FlushOptions> FLUSH = new Table<FlushOptions>()
+            .map("wait", BOOL, "FlushOptions.setWaitForFlush", FlushOptions::setWaitForFlush)
+            .map("allow_write_stall", BOOL, "FlushOptions.setAllowWriteStall", FlushOptions::setAllowWriteStall);
 
     // ---- the README's table ---------------------------------------------------------------------
 
