@@ -1,7 +1,6 @@
 package io.rocksdbjnode.db;
 
 import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.rocksdbjnode.handle.DirectoryClaims;
 import io.rocksdbjnode.handle.HandleTable;
 import io.rocksdbjnode.handle.Ownership;
@@ -13,10 +12,7 @@ import io.rocksdbjnode.wire.Request;
 import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Routes;
 import io.rocksdbjnode.wire.Terms;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
 import org.rocksdb.Checkpoint;
