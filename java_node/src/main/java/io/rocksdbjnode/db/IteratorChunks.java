@@ -58,23 +58,9 @@ final class IteratorChunks {
      */
     static Chunk read(RocksIterator it, Mode mode, long maxBytes, int maxEntries) throws RocksDBException {
         List<OtpErlangObject> entries = new ArrayList<>();
-        long bytes = 0;
-        while (entries.size() < maxEntries && it.isValid()) {
-            byte[] key = it.key();
-            byte[] value = mode == Mode.KV ? it.value() : null;
-            long size = key.length + (value == null ? 0 : value.length) + ENTRY_OVERHEAD;
-            if (!entries.isEmpty() && bytes + size > maxBytes) {
-                break;
-            }
-            entries.add(mode == Mode.KV ? Terms.tuple(Terms.binary(key), Terms.binary(value)) : Terms.binary(key));
-            bytes += size;
-            it.next();
-        }
-        boolean done = !it.isValid();
-        if (done) {
-            it.status();
-        }
-        return new Chunk(entries, done, bytes);
+        Taken taken = take(it, mode, maxBytes, maxEntries, ENTRY_OVERHEAD, (key, value) -> entries.add(
+                value != null ? Terms.tuple(Terms.binary(key), Terms.binary(value)) : Terms.binary(key)));
+        return new Chunk(entries, taken.done(), taken.bytes());
     }
 
     /**
@@ -82,24 +68,38 @@ final class IteratorChunks {
      * counted as an entry's overhead.
      */
     static Packed readPacked(RocksIterator it, Mode mode, long maxBytes, int maxEntries) throws RocksDBException {
-        int overhead = packedOverhead(mode);
-        byte[] buf = new byte[(int) Math.min(Math.max(maxBytes, 1024), 1 << 20)];
-        int length = 0;
+        PackedBuffer buf = new PackedBuffer((int) Math.min(Math.max(maxBytes, 1024), 1 << 20));
+        Taken taken = take(it, mode, maxBytes, maxEntries, packedOverhead(mode), buf::add);
+        return new Packed(buf.bytes, buf.length, taken.entries(), taken.done());
+    }
+
+    /** How many entries a chunk took, their counted bytes, and whether the iterator has none left. */
+    private record Taken(int entries, long bytes, boolean done) {}
+
+    /** Where a chunk's entries go; {@code value} is null for keys only. */
+    @FunctionalInterface
+    private interface Sink {
+        void add(byte[] key, byte[] value);
+    }
+
+    /**
+     * The one loop of both chunk forms: hands {@code sink} the entries from where {@code it}
+     * stands, at least one, at most {@code maxEntries}, stopping before the entry that would take
+     * the counted bytes (key, value and {@code overhead} each) past {@code maxBytes}.
+     */
+    private static Taken take(RocksIterator it, Mode mode, long maxBytes, int maxEntries, int overhead, Sink sink)
+            throws RocksDBException {
         int entries = 0;
+        long bytes = 0;
         while (entries < maxEntries && it.isValid()) {
             byte[] key = it.key();
             byte[] value = mode == Mode.KV ? it.value() : null;
-            int size = key.length + (value == null ? 0 : value.length) + overhead;
-            if (entries > 0 && (long) length + size > maxBytes) {
+            long size = key.length + (value == null ? 0 : value.length) + overhead;
+            if (entries > 0 && bytes + size > maxBytes) {
                 break;
             }
-            if (length + size > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, length + size));
-            }
-            length = put(buf, length, key);
-            if (value != null) {
-                length = put(buf, length, value);
-            }
+            sink.add(key, value);
+            bytes += size;
             entries++;
             it.next();
         }
@@ -107,7 +107,28 @@ final class IteratorChunks {
         if (done) {
             it.status();
         }
-        return new Packed(buf, length, entries, done);
+        return new Taken(entries, bytes, done);
+    }
+
+    /** A growing buffer of {@code <<Len:32, Bytes>>} fields. */
+    private static final class PackedBuffer {
+        byte[] bytes;
+        int length;
+
+        PackedBuffer(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void add(byte[] key, byte[] value) {
+            int need = 4 + key.length + (value == null ? 0 : 4 + value.length);
+            if (length + need > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + need));
+            }
+            length = put(bytes, length, key);
+            if (value != null) {
+                length = put(bytes, length, value);
+            }
+        }
     }
 
     /** Writes {@code <<Len:32, Bytes>>} at {@code at}; returns the end. */
