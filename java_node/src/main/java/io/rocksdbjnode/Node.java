@@ -78,7 +78,7 @@ final class Node implements NodeServer.Lifecycle {
     }
 
     private static SourceDbs.Source source(DbHandle d) {
-        return new SourceDbs.Source(d, d.db(), d.readOnly());
+        return new SourceDbs.Source(d, d.db(), d.readOnly(), d::openFamilies);
     }
 
     String nodeName() {

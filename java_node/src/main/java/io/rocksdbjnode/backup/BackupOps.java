@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.rocksdb.BackupEngineOptions;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -202,7 +203,9 @@ public final class BackupOps {
             if (db != null) {
                 try (Handle.Lease dl = db.handle().lease()) {
                     if (db.readOnly()) {
-                        refuseWalOnlyWrites(db.db(), db.handle().dir());
+                        List<ColumnFamilyHandle> families = db.families().get();
+                        refuseMissingFamilies(families, db.handle().dir());
+                        refuseWalOnlyWrites(db.db(), families, db.handle().dir());
                     }
                     backup(engine, db.db(), db.handle().dir(), flush && !db.readOnly(), flush, metadata, job);
                 }
@@ -253,9 +256,9 @@ public final class BackupOps {
             if (!Files.isDirectory(source)) {
                 throw RequestException.status("IO error: " + source + ": not a database directory");
             }
-            try (Options o = new Options(); RocksDB ro = RocksDB.openReadOnly(o, source.toString())) {
-                refuseWalOnlyWrites(ro, source);
-                backup(engine, ro, source, false, false, metadata, job);
+            try (ReadOnlySource ro = ReadOnlySource.open(source)) {
+                refuseWalOnlyWrites(ro.db(), ro.families(), source);
+                backup(engine, ro.db(), source, false, false, metadata, job);
             }
         } finally {
             claim.release();
@@ -263,12 +266,40 @@ public final class BackupOps {
     }
 
     /**
+     * A DB opened read-only with only some of its column families: RocksDB backs up the files of
+     * the open ones alone, while the backup's MANIFEST names them all, so the restored DB would
+     * not open. Refused, rather than made.
+     */
+    private static void refuseMissingFamilies(List<ColumnFamilyHandle> open, Path dir)
+            throws RocksDBException, RequestException {
+        List<String> onDisk = new ArrayList<>();
+        try (Options o = new Options()) {
+            for (byte[] name : RocksDB.listColumnFamilies(o, dir.toString())) {
+                onDisk.add(new String(name, StandardCharsets.UTF_8));
+            }
+        }
+        for (ColumnFamilyHandle cf : open) {
+            onDisk.remove(new String(cf.getName(), StandardCharsets.UTF_8));
+        }
+        if (!onDisk.isEmpty()) {
+            throw RequestException.status("Invalid argument: " + dir + " is open read-only without its column "
+                    + "families " + onDisk + ", whose files a backup of it would lack; open it with all of them, "
+                    + "or close it and back it up by path");
+        }
+    }
+
+    /**
      * A backup of a read-only DB drops the writes that are only in its WAL (RocksDB 9.4 and
      * later): refuse it, with a clear error, rather than make a backup that silently lacks them.
+     * Every family's memtables count.
      */
-    private static void refuseWalOnlyWrites(RocksDB readOnly, Path dir) throws RocksDBException, RequestException {
-        long walOnly = readOnly.getLongProperty("rocksdb.num-entries-active-mem-table")
-                + readOnly.getLongProperty("rocksdb.num-entries-imm-mem-tables");
+    private static void refuseWalOnlyWrites(RocksDB readOnly, List<ColumnFamilyHandle> families, Path dir)
+            throws RocksDBException, RequestException {
+        long walOnly = 0;
+        for (ColumnFamilyHandle cf : families) {
+            walOnly += readOnly.getLongProperty(cf, "rocksdb.num-entries-active-mem-table")
+                    + readOnly.getLongProperty(cf, "rocksdb.num-entries-imm-mem-tables");
+        }
         if (walOnly > 0) {
             throw RequestException.status("Invalid argument: " + dir + " holds " + walOnly
                     + " writes only in its WAL, which a backup of a read-only open would drop; open it "

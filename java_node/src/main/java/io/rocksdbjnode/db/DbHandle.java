@@ -116,6 +116,18 @@ public final class DbHandle extends Handle {
         return defaultCf;
     }
 
+    /** The column families open in this DB now, default first (dropped ones left out). */
+    public List<ColumnFamilyHandle> openFamilies() {
+        List<ColumnFamilyHandle> families = new ArrayList<>();
+        families.add(defaultCf);
+        for (Handle child : children()) {
+            if (child instanceof CfHandle cf && !cf.isDefault() && !cf.dropped()) {
+                families.add(cf.columnFamily());
+            }
+        }
+        return families;
+    }
+
     /**
      * Flushes the memtables of every column family still open before they close, so that a DB
      * closed on this node holds nothing only in its WAL: a later backup by path, which must open
@@ -127,15 +139,8 @@ public final class DbHandle extends Handle {
         if (readOnly) {
             return;
         }
-        List<ColumnFamilyHandle> families = new ArrayList<>();
-        families.add(defaultCf);
-        for (Handle child : children()) {
-            if (child instanceof CfHandle cf && !cf.isDefault() && !cf.dropped()) {
-                families.add(cf.columnFamily());
-            }
-        }
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(flush, families);
+            db.flush(flush, openFamilies());
         } catch (RocksDBException e) {
             LOG.warning(() -> "flush before closing " + dir() + " failed: " + Statuses.text(e));
         }
