@@ -14,6 +14,8 @@
          name_without_host_does_not_stop_accepting/1]).
 -export([give_away_to_unconnected_node_refused/1,
          heir_on_unconnected_node_closes_at_owner_exit/1]).
+-export([late_replies_to_gen_server_calls_are_dropped/1,
+         late_replies_to_client_calls_are_dropped/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
@@ -30,7 +32,7 @@ suite() ->
     [{timetrap, {minutes, 3}}].
 
 all() ->
-    [{group, idle_sockets}, {group, unconnected_nodes}].
+    [{group, idle_sockets}, {group, unconnected_nodes}, {group, late_replies}].
 
 groups() ->
     [{idle_sockets, [],
@@ -38,7 +40,9 @@ groups() ->
        idle_sockets_closed_after_deadline, stalled_handshakes_do_not_delay_calls,
        name_without_host_does_not_stop_accepting]},
      {unconnected_nodes, [],
-      [give_away_to_unconnected_node_refused, heir_on_unconnected_node_closes_at_owner_exit]}].
+      [give_away_to_unconnected_node_refused, heir_on_unconnected_node_closes_at_owner_exit]},
+     {late_replies, [],
+      [late_replies_to_gen_server_calls_are_dropped, late_replies_to_client_calls_are_dropped]}].
 
 init_per_suite(Config) ->
     own_ct:init_node_suite(Config).
@@ -349,3 +353,66 @@ dials(Ghost) ->
 ghost_pid(Node) ->
     N = atom_to_binary(Node, utf8),
     binary_to_term(<<131, 88, 119, (byte_size(N)), N/binary, 1:32, 0:32, 1:32>>).
+
+%%%===================================================================
+%%% Late replies: the node replies to the call's alias
+%%%===================================================================
+
+%% A plain gen_server:call that gives up before the node answers (timeout 0) leaves nothing in
+%% its caller's mailbox: the node sends the reply to the call's alias, which the caller's node
+%% drops once the call has given up. (Sent to the pid, as JInterface's own mailboxes send, each
+%% late reply stayed in the mailbox for ever.)
+late_replies_to_gen_server_calls_are_dropped(Config) ->
+    #{node := Node, mailbox := Mailbox} = ?config(jnode, Config),
+    Calls = 200,
+    {Replied, Stray} =
+        in_fresh_process(
+          fun() ->
+                  Results = [catch gen_server:call({Mailbox, Node}, ping, 0)
+                             || _ <- lists:seq(1, Calls)],
+                  %% Every reply the node sent has arrived, or been dropped, by the time a
+                  %% later call on the same connection is answered.
+                  pong = gen_server:call({Mailbox, Node}, ping, ?CALL_LIMIT_MS),
+                  {length([R || R <- Results, R =:= pong]), mailbox()}
+          end),
+    ct:log("~p of ~p calls got their reply within timeout 0", [Replied, Calls]),
+    ?assert(Replied < Calls),
+    ?assertEqual([], Stray).
+
+%% The client's calls (quick, long and streamed) give up the same way: a request that timed
+%% out, and a fold whose fun raised while its next chunk was on the way, leave nothing behind.
+late_replies_to_client_calls_are_dropped(Config) ->
+    Path = filename:join(?config(priv_dir, Config), "late_" ++
+                             integer_to_list(erlang:unique_integer([positive]))),
+    {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
+    try
+        ok = rocksdb:write(Db, [{put, <<I:32>>, binary:copy(<<"v">>, 200)}
+                                || I <- lists:seq(1, 20000)], []),
+        Dest = rocksdb_jnode_config:dest(rocksdb_jnode_config:env(node)),
+        Stray = in_fresh_process(
+                  fun() ->
+                          Timeouts = [rocksdb_jnode_call:call(Dest, {get, Db, <<1:32>>, []}, 0)
+                                      || _ <- lists:seq(1, 100)],
+                          true = lists:member({error, timeout}, Timeouts),
+                          {'EXIT', {thrown, _}} =
+                              (catch rocksdb:fold(Db, fun(_, N) when N > 5000 -> error(thrown);
+                                                        (_, N) -> N + 1
+                                                     end, 0, [])),
+                          {ok, _} = rocksdb:get(Db, <<1:32>>, []),
+                          mailbox()
+                  end),
+        ?assertEqual([], Stray)
+    after
+        ok = rocksdb:close(Db)
+    end.
+
+in_fresh_process(Fun) ->
+    {Pid, MRef} = spawn_monitor(fun() -> exit({result, Fun()}) end),
+    receive
+        {'DOWN', MRef, process, Pid, {result, Result}} -> Result;
+        {'DOWN', MRef, process, Pid, Other} -> ct:fail({scenario_crashed, Other})
+    end.
+
+mailbox() ->
+    {messages, Messages} = process_info(self(), messages),
+    Messages.

@@ -822,8 +822,8 @@ release_batch(Batch) ->
 %%
 %% Snapshots and iterators are owned by the caller (or its shell, see the module doc), as DBs
 %% are: the Java node closes them when the owner exits, and with their DB (an iterator on a
-%% column family also with the family). The client sends the owner in the options, since it
-%% calls from a proxy process: `{owner, Pid}' in an iterator's read options, and the 2-arity
+%% column family also with the family). The client names the owner in the request:
+%% `{owner, Pid}' in an iterator's read options, and the 2-arity
 %% request `{snapshot, Db, [{owner, Pid}]}' for snapshot/1 (`{snapshot, Db}', as a bare shell
 %% sends it, makes the calling process the owner).
 

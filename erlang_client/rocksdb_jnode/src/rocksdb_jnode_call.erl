@@ -7,23 +7,19 @@
 %% checks that table against the node's own (the request `routes') and that the API's calls
 %% travel the way it says.
 %%
-%% Why {@link call/3} exists. `gen_server:call/3' protects its caller from late replies with a
-%% process alias: the request carries `{self(), [alias | Ref]}' and the alias is dropped when
-%% the call times out. A JInterface node does not know aliases: it sends `{Tag, Reply}' to the
-%% pid. A reply that arrives after the caller gave up would therefore sit in the caller's
-%% mailbox for ever. So every call runs in a short-lived proxy process and the caller waits for
-%% the proxy's exit: a reply that comes too late is sent to a dead process and dropped.
+%% How a call keeps stray replies out of the caller's mailbox. Every request is sent with
+%% `gen_server:send_request/2', which tags it `[alias | ReqId]': a process alias that stays
+%% active while the caller waits. The Java node replies to that alias, with the distribution's
+%% own `ALIAS_SEND' (as `gen_server:reply/2' does), not to the pid. When the caller gives up
+%% (a timeout, a heartbeat that fails, a fold fun that raises), `gen_server:receive_response/2'
+%% deactivates the alias, and a reply that comes later is dropped by this node's runtime: it never
+%% reaches the caller. The call runs in the caller's own process; nothing is spawned.
 %%
 %% The rules, each of which the code below keeps:
 %% <ul>
-%% <li>The proxy is linked to the caller and monitored by it (`spawn_opt' with `link' and
-%%     `monitor', so both exist from the start). The link makes the proxy die with its caller,
-%%     so a call that waits without a bound cannot outlive it.</li>
-%% <li>The proxy unlinks itself before it exits with its result, and the caller unlinks the
-%%     proxy before killing it, so the link never kills the caller. Every path ends with the
-%%     caller's `unlink/1' and a flush of a possible `{'EXIT', Proxy, _}' (for a caller that
-%%     traps exits), and with the proxy's `DOWN' received: nothing is left behind.</li>
-%% <li>The caller alone decides when to give up: the proxy waits with `infinity'.</li>
+%% <li>Every request ends in `gen_server:receive_response/2' (which takes the reply or, at its
+%%     timeout, abandons the request), never in `wait_response/2' alone, so no alias outlives
+%%     its call.</li>
 %% <li>Long calls that wait without a bound ping the node every `interval' ms (itself a call of
 %%     this module, timeout `interval'); after `misses' failures in a row the call gives up
 %%     with `{error, {node_unresponsive, Node}}'. A call whose reply arrives while the caller
@@ -174,12 +170,7 @@ wait(Name) ->
       Timeout :: timeout(),
       Reply :: term().
 call(Dest, Request, Timeout) ->
-    {Proxy, MRef} = start_proxy(Dest, Request),
-    receive
-        {'DOWN', MRef, process, Proxy, Reason} -> result(Dest, Proxy, Reason)
-    after Timeout ->
-        give_up(Dest, Proxy, MRef, {error, timeout})
-    end.
+    await(Dest, gen_server:send_request(Dest, Request), Timeout, {error, timeout}).
 
 %% @doc Calls `Dest' with `Request' and waits as long as the node answers its heartbeat.
 -spec long_call(Dest, Request, Heartbeat) -> Reply | error() when
@@ -188,8 +179,7 @@ call(Dest, Request, Timeout) ->
       Heartbeat :: heartbeat(),
       Reply :: term().
 long_call(Dest, Request, Heartbeat) ->
-    {Proxy, MRef} = start_proxy(Dest, Request),
-    await_with_heartbeat(Dest, Proxy, MRef, Heartbeat, 0).
+    await_with_heartbeat(Dest, gen_server:send_request(Dest, Request), Heartbeat, 0).
 
 %% @doc Folds `Fun' over a streamed request's chunks, as they arrive: `{ok, Acc}' after the
 %% last one.
@@ -203,10 +193,9 @@ long_call(Dest, Request, Heartbeat) ->
 %% is raised as `badarg', as by {@link request/2}); so is a transport error, each chunk being
 %% waited for `call_timeout'.
 %%
-%% Nothing of a stream reaches the caller's mailbox: every request is a {@link call/3} through
-%% its own proxy, whose reply is its exit. When `Fun' raises, the request in flight is given up
-%% ({@link give_up/4}: its proxy killed, its `DOWN' and any `EXIT' taken) before the exception
-%% goes on, so a late chunk goes to a dead process.
+%% Nothing of a stream reaches the caller's mailbox: every chunk is a request of its own, and
+%% when `Fun' raises, the request in flight is abandoned (its alias deactivated) before the
+%% exception goes on, so a late chunk is dropped.
 -spec stream(Node, Request, Fun, Acc0) -> {ok, Acc} | error() | {error, Reason} when
       Node :: node(),
       Request :: tuple(),
@@ -219,27 +208,22 @@ stream(Node, Request, Fun, Acc0) when is_tuple(Request), is_function(Fun, 2) ->
         ok ->
             Dest = rocksdb_jnode_config:dest(Node),
             Timeout = rocksdb_jnode_config:env(call_timeout),
-            stream(Dest, Request, Fun, Acc0, Timeout, start_proxy(Dest, Request));
+            stream(Dest, Request, Fun, Acc0, Timeout, gen_server:send_request(Dest, Request));
         Error ->
             Error
     end.
 
 -spec stream(dest(), tuple(), fun(([term()], term()) -> term()), term(), timeout(),
-             {pid(), reference()}) -> term().
-stream(Dest, Request, Fun, Acc, Timeout, {Proxy, MRef}) ->
-    Reply = receive
-                {'DOWN', MRef, process, Proxy, Reason} -> result(Dest, Proxy, Reason)
-            after Timeout ->
-                give_up(Dest, Proxy, MRef, {error, timeout})
-            end,
-    case Reply of
+             gen_server:request_id()) -> term().
+stream(Dest, Request, Fun, Acc, Timeout, ReqId) ->
+    case await(Dest, ReqId, Timeout, {error, timeout}) of
         {ok, Items, more} when is_list(Items); is_binary(Items) ->
-            {NextProxy, NextMRef} = Next = start_proxy(Dest, Request),
+            Next = gen_server:send_request(Dest, Request),
             Acc1 = try
                        Fun(Items, Acc)
                    catch
                        Class:Exception:Stack ->
-                           _ = give_up(Dest, NextProxy, NextMRef, {error, timeout}),
+                           _ = await(Dest, Next, 0, {error, timeout}),
                            erlang:raise(Class, Exception, Stack)
                    end,
             stream(Dest, Request, Fun, Acc1, Timeout, Next);
@@ -251,71 +235,35 @@ stream(Dest, Request, Fun, Acc, Timeout, {Proxy, MRef}) ->
             Other
     end.
 
--spec await_with_heartbeat(dest(), pid(), reference(), heartbeat(), non_neg_integer()) ->
+-spec await_with_heartbeat(dest(), gen_server:request_id(), heartbeat(), non_neg_integer()) ->
           term().
-await_with_heartbeat(Dest, Proxy, MRef, #{interval := Interval, misses := Misses} = Heartbeat,
+await_with_heartbeat(Dest, ReqId, #{interval := Interval, misses := Misses} = Heartbeat,
                      Missed) ->
-    receive
-        {'DOWN', MRef, process, Proxy, Reason} -> result(Dest, Proxy, Reason)
-    after Interval ->
-        case call(Dest, ping, Interval) of
-            pong ->
-                await_with_heartbeat(Dest, Proxy, MRef, Heartbeat, 0);
-            _ when Missed + 1 < Misses ->
-                await_with_heartbeat(Dest, Proxy, MRef, Heartbeat, Missed + 1);
-            _ ->
-                {_, Node} = Dest,
-                give_up(Dest, Proxy, MRef, {error, {node_unresponsive, Node}})
-        end
+    case gen_server:wait_response(ReqId, Interval) of
+        timeout ->
+            case call(Dest, ping, Interval) of
+                pong ->
+                    await_with_heartbeat(Dest, ReqId, Heartbeat, 0);
+                _ when Missed + 1 < Misses ->
+                    await_with_heartbeat(Dest, ReqId, Heartbeat, Missed + 1);
+                _ ->
+                    {_, Node} = Dest,
+                    await(Dest, ReqId, 0, {error, {node_unresponsive, Node}})
+            end;
+        Response ->
+            response(Dest, Response, unused)
     end.
 
-%% The proxy ends with exit/1 by design.
--dialyzer({no_return, start_proxy/2}).
--spec start_proxy(dest(), term()) -> {pid(), reference()}.
-start_proxy(Dest, Request) ->
-    Caller = self(),
-    spawn_opt(fun() -> proxy(Caller, Dest, Request) end, [link, monitor]).
+%% Waits up to `Timeout' ms for the reply to `ReqId'; when none came, the request is abandoned
+%% (a later reply is dropped) and the result is `IfNone'.
+-spec await(dest(), gen_server:request_id(), timeout(), error()) -> term().
+await(Dest, ReqId, Timeout, IfNone) ->
+    response(Dest, gen_server:receive_response(ReqId, Timeout), IfNone).
 
--spec proxy(pid(), dest(), term()) -> no_return().
-proxy(Caller, Dest, Request) ->
-    Result = try gen_server:call(Dest, Request, infinity) of
-                 Reply -> {reply, Reply}
-             catch
-                 exit:{Reason, {gen_server, call, _}} -> {exit, Reason};
-                 Class:Reason -> {exit, {Class, Reason}}
-             end,
-    unlink(Caller),
-    exit({?MODULE, Result}).
-
-%% Kills the proxy and returns Error, unless the proxy's result arrived meanwhile.
--spec give_up(dest(), pid(), reference(), error()) -> term().
-give_up(Dest, Proxy, MRef, Error) ->
-    unlink(Proxy),
-    exit(Proxy, kill),
-    receive
-        {'DOWN', MRef, process, Proxy, {?MODULE, _} = Done} -> result(Dest, Proxy, Done);
-        {'DOWN', MRef, process, Proxy, _Killed} -> drop_link(Proxy), Error
-    end.
-
-%% The proxy is dead and its 'DOWN' received: turn its exit reason into the call's result.
--spec result(dest(), pid(), term()) -> term().
-result(Dest, Proxy, Reason) ->
-    drop_link(Proxy),
-    case Reason of
-        {?MODULE, {reply, Reply}} -> Reply;
-        {?MODULE, {exit, ExitReason}} -> exit_error(Dest, ExitReason);
-        Other -> {error, {exit, Other}}
-    end.
-
-%% Documented idiom of unlink/1: afterwards the link has no effect, and an 'EXIT' it sent
-%% before (to a caller that traps exits) is already in the mailbox.
--spec drop_link(pid()) -> ok.
-drop_link(Proxy) ->
-    unlink(Proxy),
-    receive
-        {'EXIT', Proxy, _} -> ok
-    after 0 -> ok
-    end.
+-spec response(dest(), {reply, term()} | {error, {term(), term()}} | timeout, term()) -> term().
+response(_Dest, {reply, Reply}, _IfNone) -> Reply;
+response(Dest, {error, {Reason, _ServerRef}}, _IfNone) -> exit_error(Dest, Reason);
+response(_Dest, timeout, IfNone) -> IfNone.
 
 -spec exit_error(dest(), term()) -> error().
 exit_error({_, Node}, noconnection) -> {error, {nodedown, Node}};

@@ -32,24 +32,27 @@ reply_test() ->
         rocksdb_jnode_fake:stop(Fake)
     end.
 
-%% The hazard itself: a plain gen_server:call/3 to a JInterface-like mailbox that answers late
-%% leaves the reply in the caller's mailbox. (If this ever stops being true, the proxy is no
-%% longer needed.)
-plain_call_gets_a_stray_reply_test() ->
+%% The hazard itself: a plain gen_server:call/3 to a JInterface mailbox that replies to the pid
+%% (as JInterface's own OtpMbox does) leaves a late reply in the caller's mailbox; one that
+%% replies to the call's alias, as the Java node does, leaves nothing.
+plain_call_gets_a_stray_reply_from_a_pid_replier_test() ->
+    ?assertMatch([{_Tag, late}], plain_call_late_reply(pid)),
+    ?assertEqual([], plain_call_late_reply(alias)).
+
+plain_call_late_reply(ReplyTo) ->
     Name = fake_name(),
-    Fake = rocksdb_jnode_fake:start(Name, fun(Req) -> {reply_after, 200, late, notify(Req)} end),
+    Fake = rocksdb_jnode_fake:start(Name, fun(Req) -> {reply_after, 200, late, notify(Req)} end,
+                                    ReplyTo),
     try
-        Messages = rocksdb_jnode_fake:in_fresh_process(
-                     fun() ->
-                             {timeout, _} = catch_exit(fun() ->
-                                                               gen_server:call({Name, node()},
-                                                                               {notify, self()},
-                                                                               50)
-                                                       end),
-                             receive {fake_replied, _} -> ok end,
-                             mailbox()
-                     end),
-        ?assertMatch([{_Tag, late}], Messages)
+        rocksdb_jnode_fake:in_fresh_process(
+          fun() ->
+                  {timeout, _} = catch_exit(fun() ->
+                                                    gen_server:call({Name, node()},
+                                                                    {notify, self()}, 50)
+                                            end),
+                  receive {fake_replied, _} -> ok end,
+                  mailbox()
+          end)
     after
         rocksdb_jnode_fake:stop(Fake)
     end.
@@ -153,27 +156,21 @@ heartbeat_late_reply_leaves_no_message_test() ->
         rocksdb_jnode_fake:stop(Fake)
     end.
 
-%% A call that waits without a bound does not outlive its caller: the proxy dies with it.
-proxy_dies_with_its_caller_test() ->
+%% A call runs in its caller's process: nothing is spawned or linked, and while it waits the
+%% caller monitors the mailbox alone (the monitor whose alias the reply goes to).
+call_runs_in_its_caller_test() ->
     Name = fake_name(),
     Test = self(),
-    Fake = rocksdb_jnode_fake:start(Name, fun({tell, Pid}) -> Test ! {proxy, Pid}, noreply end),
+    Fake = rocksdb_jnode_fake:start(Name, fun({tell, Pid}) -> Test ! {asked, Pid}, noreply end),
     try
         Caller = spawn(fun() ->
                                Self = self(),
                                rocksdb_jnode_call:call({Name, node()}, {tell, Self}, infinity)
                        end),
-        Proxy = receive {proxy, Caller} ->
-                        %% The request names the caller; the proxy is the caller's only link.
-                        {links, [P]} = process_info(Caller, links),
-                        P
-                after 5000 -> erlang:error(no_request)
-                end,
-        MRef = erlang:monitor(process, Proxy),
-        exit(Caller, kill),
-        ?assertEqual(killed, receive {'DOWN', MRef, process, Proxy, Why} -> Why
-                             after 5000 -> still_alive
-                             end)
+        receive {asked, Caller} -> ok after 5000 -> erlang:error(no_request) end,
+        ?assertEqual({links, []}, process_info(Caller, links)),
+        ?assertEqual({monitors, [{process, Fake}]}, process_info(Caller, monitors)),
+        exit(Caller, kill)
     after
         rocksdb_jnode_fake:stop(Fake)
     end.

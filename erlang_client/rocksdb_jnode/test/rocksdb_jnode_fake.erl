@@ -1,6 +1,7 @@
 %% @doc A fake Java node mailbox for the eunit tests: a local registered process that speaks
-%% the gen_server call protocol the way JInterface does, replying `{Tag, Reply}' to the pid of
-%% the caller (never to an alias).
+%% the gen_server call protocol the way the Java node does, replying `{Tag, Reply}' to the
+%% caller's alias when the tag names one (`[alias | Ref]', as `gen_server:reply/2' does), or,
+%% started with `pid', the way a plain JInterface mailbox does: to the caller's pid, always.
 %%
 %% The handler decides per request: `{reply, Reply}', `noreply' (never answers), or
 %% `{reply_after, Ms, Reply, Notify}': a reply sent Ms later, after which `Notify' (a pid or
@@ -8,18 +9,23 @@
 %% instance to tell the test which request arrived.
 -module(rocksdb_jnode_fake).
 
--export([start/2, stop/1, remote_ref/1, in_fresh_process/1]).
+-export([start/2, start/3, stop/1, remote_ref/1, in_fresh_process/1]).
 
 -type action() :: {reply, term()} | noreply | {reply_after, non_neg_integer(), term(), pid() | none}.
 -type handler() :: fun((Request :: term()) -> action()).
 
 -spec start(atom(), handler()) -> pid().
 start(Name, Handler) ->
+    start(Name, Handler, alias).
+
+%% `ReplyTo': `alias' (the Java node) or `pid' (a plain JInterface mailbox).
+-spec start(atom(), handler(), alias | pid) -> pid().
+start(Name, Handler, ReplyTo) ->
     Parent = self(),
     Pid = spawn(fun() ->
                         true = register(Name, self()),
                         Parent ! {fake_registered, self()},
-                        loop(Handler)
+                        loop(Handler, ReplyTo)
                 end),
     receive
         {fake_registered, Pid} -> Pid
@@ -41,24 +47,29 @@ remote_ref(Node) ->
     binary_to_term(<<131, 90, 3:16, 119, (byte_size(Name)), Name/binary,
                      1:32, 1:32, 2:32, 3:32>>).
 
--spec loop(handler()) -> no_return().
-loop(Handler) ->
+-spec loop(handler(), alias | pid) -> no_return().
+loop(Handler, ReplyTo) ->
     receive
         {'$gen_call', {From, Tag}, Request} ->
+            To = reply_to(ReplyTo, From, Tag),
             case Handler(Request) of
                 {reply, Reply} ->
-                    From ! {Tag, Reply};
+                    To ! {Tag, Reply};
                 noreply ->
                     ok;
                 {reply_after, Ms, Reply, Notify} ->
                     _ = spawn(fun() ->
                                       timer:sleep(Ms),
-                                      From ! {Tag, Reply},
+                                      To ! {Tag, Reply},
                                       is_pid(Notify) andalso (Notify ! {fake_replied, Request})
                               end)
             end,
-            loop(Handler)
+            loop(Handler, ReplyTo)
     end.
+
+-spec reply_to(alias | pid, pid(), term()) -> pid() | reference().
+reply_to(alias, _From, [alias | Alias]) when is_reference(Alias) -> Alias;
+reply_to(_, From, _Tag) -> From.
 
 %% Runs a test scenario in a fresh process, so that its mailbox, links and trap_exit flag are
 %% its own; returns what the scenario returns.

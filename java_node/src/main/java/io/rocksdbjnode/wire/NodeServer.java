@@ -264,9 +264,9 @@ public final class NodeServer {
     }
 
     private void replyNow(OtpErlangPid to, OtpErlangObject tag, OtpErlangObject reply) {
-        if (outbox.reply(to, Terms.tuple(tag, reply)) == Outbox.Delivery.NOT_ENCODABLE) {
+        if (outbox.reply(to, tag, reply) == Outbox.Delivery.NOT_ENCODABLE) {
             // A reply that cannot be encoded (it echoes a term nested too deep): say so instead.
-            outbox.send(to, Terms.tuple(tag, RequestException.replyNotEncodable().reply()));
+            outbox.reply(to, tag, RequestException.replyNotEncodable().reply());
         }
     }
 

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpMbox;
 import com.ericsson.otp.erlang.OtpNode;
 import java.util.concurrent.CompletableFuture;
@@ -78,7 +82,7 @@ class OutboxTest {
         try {
             OtpMbox caller = late.createMbox();
             CompletableFuture<Outbox.Delivery> reply = new CompletableFuture<>();
-            Thread replying = new Thread(() -> reply.complete(nodes.outbox.reply(caller.self(), a("answer"))),
+            Thread replying = new Thread(() -> reply.complete(nodes.outbox.reply(caller.self(), a("tag"), a("answer"))),
                     "reply");
             replying.setDaemon(true);
             replying.start();
@@ -90,7 +94,7 @@ class OutboxTest {
             assertFalse(reply.isDone(), "the reply did not wait for the connection: " + reply.getNow(null));
             nodes.connect(late);
             assertEquals(Outbox.Delivery.SENT, reply.get(5, TimeUnit.SECONDS));
-            assertEquals(a("answer"), caller.receive(5_000));
+            assertEquals(Terms.tuple(a("tag"), a("answer")), caller.receive(5_000));
         } finally {
             late.close();
         }
@@ -100,13 +104,29 @@ class OutboxTest {
     void anInterruptedReplyDoesNotWaitAndKeepsTheInterrupt() {
         Thread.currentThread().interrupt();
         long t0 = System.nanoTime();
-        assertEquals(Outbox.Delivery.NOT_CONNECTED, nodes.outbox.reply(GHOST, a("answer")));
+        assertEquals(Outbox.Delivery.NOT_CONNECTED, nodes.outbox.reply(GHOST, a("tag"), a("answer")));
         assertTrue(Thread.interrupted(), "the interrupt was swallowed");
         assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(900), "an interrupted reply waited");
     }
 
     @Test
     void aReplyToANodeThatNeverConnectsIsDroppedAfterAWait() {
-        assertEquals(Outbox.Delivery.NOT_CONNECTED, nodes.outbox.reply(GHOST, a("answer")));
+        assertEquals(Outbox.Delivery.NOT_CONNECTED, nodes.outbox.reply(GHOST, a("tag"), a("answer")));
+    }
+
+    @Test
+    void aCallTaggedWithAnAliasIsAnsweredThroughIt() throws Exception {
+        OtpErlangPid caller = new OtpErlangPid("caller@127.0.0.1", 7, 0, 1);
+        OtpErlangRef alias = new OtpErlangRef("caller@127.0.0.1", new int[] {1, 2, 3}, 1);
+        OtpErlangAtom aliasAtom = a("alias");
+        // gen_server:call and send_request tag a call [alias | Ref]; gen_statem nests it.
+        OtpErlangList tag = new OtpErlangList(new OtpErlangObject[] {aliasAtom}, alias);
+        assertEquals(alias, Outbox.aliasOf(tag, caller));
+        assertEquals(alias, Outbox.aliasOf(new OtpErlangList(new OtpErlangObject[] {tag}, a("x")), caller));
+        // Anything else is answered to the pid: a plain ref, a proper list, an alias of another node.
+        assertNull(Outbox.aliasOf(alias, caller));
+        assertNull(Outbox.aliasOf(new OtpErlangList(new OtpErlangObject[] {aliasAtom, alias}), caller));
+        OtpErlangRef elsewhere = new OtpErlangRef("other@127.0.0.1", new int[] {1, 2, 3}, 1);
+        assertNull(Outbox.aliasOf(new OtpErlangList(new OtpErlangObject[] {aliasAtom}, elsewhere), caller));
     }
 }

@@ -67,6 +67,45 @@ public final class AcceptOnlyNode extends OtpNode {
     }
 
     /**
+     * Sends an encoded message from {@code from} to the process alias {@code alias} (a reference
+     * made by {@code erlang:alias/1} or {@code monitor/3}'s {@code alias} option) over the
+     * connection to the alias's node, if there is one; never dials. JInterface knows only sends
+     * to pids and names, so this writes the distribution's own {@code ALIAS_SEND} control
+     * message, {@code {33, FromPid, Alias}}: the receiving node delivers it while the alias is
+     * active and drops it once it is not, which is how {@code gen_server:call} keeps a reply that
+     * comes after its timeout out of the caller's mailbox.
+     *
+     * @return false when the node is not connected, or the connection closed under the send
+     * @throws IOException when writing to the connection fails (which closes it)
+     */
+    public boolean sendToAlias(OtpErlangPid from, OtpErlangRef alias, OtpOutputStream encoded) throws IOException {
+        OtpCookedConnection conn = live.get(alias.node());
+        if (conn == null) {
+            return false;
+        }
+        synchronized (conn) {
+            if (!conn.isConnected() || conn.socket == null) {
+                return false;
+            }
+            OtpOutputStream header = new OtpOutputStream(AbstractConnection.headerLen);
+            header.write4BE(0); // the length, filled in below
+            header.write1(AbstractConnection.passThrough);
+            header.write1(AbstractConnection.version);
+            header.write_tuple_head(3);
+            header.write_long(ALIAS_SEND);
+            header.write_any(from);
+            header.write_any(alias);
+            header.write1(AbstractConnection.version);
+            header.poke4BE(0, header.size() + encoded.size() - 4);
+            conn.do_send(header, encoded);
+            return true;
+        }
+    }
+
+    /** The distribution protocol's control message tag of a send to an alias. */
+    private static final int ALIAS_SEND = 33;
+
+    /**
      * JInterface's own sends (its {@code net_kernel} mailbox's answer to {@code net_adm:ping},
      * which the pinging node awaits without a timeout) look their connection up here. The
      * answer to a new node's first message can be sent an instant before the acceptor registers
