@@ -326,8 +326,12 @@ scheduler_runs_and_reports(Config) ->
     Logged = logged(info, offload_backup),
     ?assert(length(Logged) >= 3),
     ?assertMatch([#{run := 1, db_path := DbPath, info := #{backup_id := 1}} | _], Logged),
+    %% keep => 2: the last two backups are left. A fourth run may have started before stop/1
+    %% arrived (stop waits for it), so the last is 3 or 4.
     {ok, Left} = rocksdb_jnode:get_backup_info(Engine),
-    ?assertEqual([2, 3], [Id || #{id := Id} <- Left]),
+    [Kept1, Kept2] = [Id || #{id := Id} <- Left],
+    ?assertEqual(Kept1 + 1, Kept2),
+    ?assert(lists:member(Kept2, [3, 4])),
     ?assertNot(is_process_alive(Pid)).
 
 %% A run slower than the interval: runs never overlap, the ticks meanwhile are skipped (and
