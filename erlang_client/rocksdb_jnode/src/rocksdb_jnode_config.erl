@@ -14,6 +14,9 @@
 
 -export_type([key/0]).
 
+%% Set once the application is found loaded (see ensure_loaded/0).
+-define(LOADED, {?MODULE, loaded}).
+
 -spec env(Key) -> Value when
       Key :: key(),
       Value :: term().
@@ -50,11 +53,22 @@ heartbeat() ->
 %% defaults. Loading replaces the values that application:set_env/3 gave its keys before the
 %% load with those of the .app file: such values are kept, so a user who set `node' before the
 %% first call does not silently lose it.
+%%
+%% Every call of the API reads the environment through here, so once the application is
+%% loaded that is remembered in a persistent term: `application:get_key/2' costs about a
+%% microsecond, the term a few dozen nanoseconds.
 -spec ensure_loaded() -> ok.
 ensure_loaded() ->
+    case persistent_term:get(?LOADED, false) of
+        true -> ok;
+        false -> load()
+    end.
+
+-spec load() -> ok.
+load() ->
     case application:get_key(rocksdb_jnode, vsn) of
         {ok, _} ->
-            ok;
+            persistent_term:put(?LOADED, true);
         undefined ->
             Preset = application:get_all_env(rocksdb_jnode),
             case application:load(rocksdb_jnode) of

@@ -359,6 +359,9 @@ application_starts_on_first_open(Fixture) ->
 %% the first open, which must not lose the node and mailbox set before.
 env_set_before_the_application_loads_is_kept(#{mailbox := Mailbox} = Fixture) ->
     ok = application:unload(rocksdb_jnode),
+    %% The API remembers that it found the application loaded (rocksdb_jnode_config); this
+    %% test is of the first load, so it forgets that.
+    _ = persistent_term:erase({rocksdb_jnode_config, loaded}),
     ok = application:set_env(rocksdb_jnode, node, node()),
     ok = application:set_env(rocksdb_jnode, mailbox, Mailbox),
     fake(Fixture, fun(_) -> {reply, {error, {db_open, "fake"}}} end),
