@@ -50,7 +50,12 @@ run_(Cfg) ->
     Work = maps:get(work, Cfg),
     Parts = [list_to_integer(P) || P <- string:tokens(maps:get(parts, Cfg), ",")],
     put(rows, []),
-    {ok, Info} = rocksdb_jnode_node:start(#{log => filename:join(Work, "node.log")}),
+    %% SUITE_JVM_ARGS: extra JVM arguments of the node measured (a JFR recording, say).
+    %% SUITE_NODE_ARGS: extra arguments of the node (`--long-threads 4', say).
+    JvmArgs = string:lexemes(os:getenv("SUITE_JVM_ARGS", ""), " "),
+    NodeArgs = string:lexemes(os:getenv("SUITE_NODE_ARGS", ""), " "),
+    {ok, Info} = rocksdb_jnode_node:start(#{log => filename:join(Work, "node.log"),
+                                            jvm_args => JvmArgs, extra_args => NodeArgs}),
     Node = maps:get(node, Info),
     application:set_env(rocksdb_jnode, node, Node),
     try
@@ -68,6 +73,13 @@ run_(Cfg) ->
         lists:member(6, Parts) andalso part6(Cfg, Db),
         ok = rocksdb:close(Db)
     after
+        %% SUITE_JFR_DUMP=File: dump the node's flight recording (started by SUITE_JVM_ARGS)
+        %% before it stops; its shutdown halts the JVM, so a dump on exit never happens.
+        case os:getenv("SUITE_JFR_DUMP") of
+            false -> ok;
+            Jfr -> io:format("~ts", [os:cmd(io_lib:format("jcmd ~b JFR.dump filename=~ts",
+                                                           [maps:get(os_pid, Info), Jfr]))])
+        end,
         rocksdb_jnode_node:stop(Info)
     end,
     lists:member(5, Parts) andalso part5(Cfg),

@@ -1,5 +1,6 @@
 package io.rocksdbjnode;
 
+import io.rocksdbjnode.backup.BackupSlots;
 import io.rocksdbjnode.db.ReadOps;
 import io.rocksdbjnode.wire.NodeServer;
 import java.io.IOException;
@@ -55,6 +56,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--long-threads", paramLabel = "N",
             description = "Threads for long requests: open, close, backups, restores, verification (default: ${DEFAULT-VALUE}).")
     int longThreads = 32;
+
+    @Option(names = "--backup-slots", paramLabel = "N",
+            description = "Backups, restores and checksum verifications that run at once; the others wait "
+                    + "their turn, so that they leave cores to quick requests (default: one per core, at "
+                    + "least 2: ${DEFAULT-VALUE}).")
+    int backupSlots = BackupSlots.defaultCount();
 
     @Option(names = "--handshake-timeout", paramLabel = "MS",
             description = "An inbound connection that has not sent its node name within MS milliseconds is "
@@ -177,7 +184,7 @@ public final class Main implements Callable<Integer> {
             }
         }
         return new NodeConfig(nodeName, cookieValue, mailbox, address, roots, quickThreads, longThreads,
-                handshakeTimeoutMs, iteratorChunkBytes);
+                handshakeTimeoutMs, iteratorChunkBytes, backupSlots);
     }
 
     private String resolveCookie() throws IOException {

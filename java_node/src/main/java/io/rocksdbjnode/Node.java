@@ -3,6 +3,7 @@ package io.rocksdbjnode;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import io.rocksdbjnode.backup.BackupEngineHandle;
 import io.rocksdbjnode.backup.BackupOps;
+import io.rocksdbjnode.backup.BackupSlots;
 import io.rocksdbjnode.backup.SourceDbs;
 import io.rocksdbjnode.db.ColumnFamilyOps;
 import io.rocksdbjnode.db.DbHandle;
@@ -54,7 +55,8 @@ final class Node implements NodeServer.Lifecycle {
         new ReadOps(table, config.iteratorChunkBytes()).register(routes);
         new MaintenanceOps(table, claims, guard, threads).register(routes);
         new TransactionOps(table, dbs, guard).register(routes);
-        BackupOps backups = new BackupOps(table, claims, openDbs(table), guard, threads, server.outbox(), server::newRef);
+        BackupOps backups = new BackupOps(table, claims, openDbs(table), guard, threads,
+                new BackupSlots(config.backupSlots()), server.outbox(), server::newRef);
         backups.register(routes);
         this.ownership = new OwnershipOps(table, server.outbox(), server.longWork());
         ownership.register(routes);

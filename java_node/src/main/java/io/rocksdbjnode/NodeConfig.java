@@ -1,5 +1,6 @@
 package io.rocksdbjnode;
 
+import io.rocksdbjnode.backup.BackupSlots;
 import io.rocksdbjnode.db.ReadOps;
 import io.rocksdbjnode.wire.NodeServer;
 import java.net.InetAddress;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /** The node's settings, validated once at start and frozen. */
 record NodeConfig(String nodeName, String cookie, String mailbox, InetAddress listen, List<Path> roots,
-        int quickThreads, int longThreads, long handshakeTimeoutMs, long iteratorChunkBytes) {
+        int quickThreads, int longThreads, long handshakeTimeoutMs, long iteratorChunkBytes, int backupSlots) {
     /** How long an inbound connection has to send its name, and again to finish the handshake. */
     static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000;
     static final long MIN_HANDSHAKE_TIMEOUT_MS = 100;
@@ -22,12 +23,15 @@ record NodeConfig(String nodeName, String cookie, String mailbox, InetAddress li
     NodeConfig(String nodeName, String cookie, String mailbox, InetAddress listen, List<Path> roots,
             int quickThreads, int longThreads, long handshakeTimeoutMs) {
         this(nodeName, cookie, mailbox, listen, roots, quickThreads, longThreads, handshakeTimeoutMs,
-                ReadOps.DEFAULT_CHUNK_BYTES);
+                ReadOps.DEFAULT_CHUNK_BYTES, BackupSlots.defaultCount());
     }
 
     NodeConfig {
         if (nodeName.isEmpty() || cookie.isEmpty() || mailbox.isEmpty()) {
             throw new IllegalArgumentException("node name, cookie and mailbox must not be empty");
+        }
+        if (backupSlots < 1) {
+            throw new IllegalArgumentException("--backup-slots " + backupSlots + ": must be at least 1");
         }
         if (quickThreads < 1 || longThreads < 1) {
             throw new IllegalArgumentException("thread counts must be at least 1");

@@ -64,6 +64,7 @@ public final class BackupEngineHandle extends Handle {
     record BackupView(int id, long timestamp, long size, int numberFiles, byte[] appMetadata) {}
 
     private final BackupEngineOptions options;
+    private final BackupSlots slots;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     private final Map<String, Long> knownSizes = new ConcurrentHashMap<>();
     private final Object stopMonitor = new Object();
@@ -74,9 +75,10 @@ public final class BackupEngineHandle extends Handle {
     private boolean stopRequested;
 
     private BackupEngineHandle(OtpErlangRef ref, Ownership ownership, DirectoryClaims.Held claim,
-            BackupEngineOptions options, BackupEngine engine) {
+            BackupEngineOptions options, BackupSlots slots, BackupEngine engine) {
         super(ref, Kind.BACKUP_ENGINE, ownership, claim);
         this.options = options;
+        this.slots = slots;
         this.engine = engine;
     }
 
@@ -85,7 +87,7 @@ public final class BackupEngineHandle extends Handle {
      * On failure the options are closed and the RocksDB status is thrown.
      */
     static BackupEngineHandle open(OtpErlangRef ref, Ownership ownership, DirectoryClaims.Held claim,
-            BackupEngineOptions options) throws RocksDBException, IOException {
+            BackupEngineOptions options, BackupSlots slots) throws RocksDBException, IOException {
         Path dir = claim.dir();
         BackupEngine engine;
         try {
@@ -94,7 +96,7 @@ public final class BackupEngineHandle extends Handle {
             options.close();
             throw e;
         }
-        BackupEngineHandle h = new BackupEngineHandle(ref, ownership, claim, options, engine);
+        BackupEngineHandle h = new BackupEngineHandle(ref, ownership, claim, options, slots, engine);
         try {
             h.knownSizes.putAll(BackupVerifier.scanSizes(dir));
             h.refreshBackups();
@@ -135,11 +137,21 @@ public final class BackupEngineHandle extends Handle {
             int before = latestId();
             RocksDBException failure = null;
             boolean stopped;
+            boolean noSlot = false;
             try {
-                if (metadata == null) {
-                    engine.createNewBackup(db, flushBeforeBackup);
+                // The slot is waited for as the backup: a stop ends the wait.
+                BackupSlots.Held slot = slots.take(this::stopRequested);
+                if (slot == null) {
+                    noSlot = true;
                 } else {
-                    engine.createNewBackupWithMetadata(db, AppMetadata.encode(metadata), flushBeforeBackup);
+                    try (slot) {
+                        if (metadata == null) {
+                            engine.createNewBackup(db, flushBeforeBackup);
+                        } else {
+                            engine.createNewBackupWithMetadata(db, AppMetadata.encode(metadata),
+                                    flushBeforeBackup);
+                        }
+                    }
                 }
             } catch (RocksDBException e) {
                 failure = e;
@@ -149,7 +161,7 @@ public final class BackupEngineHandle extends Handle {
                     stopped = stopRequested;
                 }
             }
-            if (stopped || (failure != null && isIncomplete(failure))) {
+            if (stopped || noSlot || (failure != null && isIncomplete(failure))) {
                 discardStoppedBackup(before);
                 throw RequestException.incomplete();
             }
@@ -169,8 +181,14 @@ public final class BackupEngineHandle extends Handle {
         }
     }
 
+    private boolean stopRequested() {
+        synchronized (stopMonitor) {
+            return stopRequested;
+        }
+    }
+
     /**
-     * Cuts short a backup running on this engine, if any; returns at once. A backup that starts
+     * Cuts short a backup running on this engine, if any (or waiting for its slot); returns at once. A backup that starts
      * after this call is not affected (unlike RocksDB's own StopBackup, which is permanent).
      */
     public void stopBackup() {
@@ -225,7 +243,12 @@ public final class BackupEngineHandle extends Handle {
             if (backups.stream().noneMatch(b -> b.id() == id)) {
                 return Optional.of("NotFound: ");
             }
-            return BackupVerifier.verify(dir(), id, knownSizes, withChecksum);
+            if (!withChecksum) {
+                return BackupVerifier.verify(dir(), id, knownSizes, false);
+            }
+            try (BackupSlots.Held slot = slots.take()) {
+                return BackupVerifier.verify(dir(), id, knownSizes, true);
+            }
         } finally {
             lock.readLock().unlock();
         }
@@ -255,7 +278,7 @@ public final class BackupEngineHandle extends Handle {
     /** Restores backup {@code id}, or the latest when {@code id} is negative. */
     void restore(int id, Path dbDir, Path walDir, boolean keepLogFiles) throws RocksDBException {
         lock.readLock().lock();
-        try (RestoreOptions ro = new RestoreOptions(keepLogFiles)) {
+        try (RestoreOptions ro = new RestoreOptions(keepLogFiles); BackupSlots.Held slot = slots.take()) {
             if (id < 0) {
                 engine.restoreDbFromLatestBackup(dbDir.toString(), walDir.toString(), ro);
             } else {

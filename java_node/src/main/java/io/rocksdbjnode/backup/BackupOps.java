@@ -55,6 +55,7 @@ public final class BackupOps {
     private final HandleTable table;
     private final DirectoryClaims claims;
     private final SourceDbs dbs;
+    private final BackupSlots slots;
     private final PathGuard guard;
     private final ThreadBudget threads;
     private final AsyncJobs jobs;
@@ -66,8 +67,9 @@ public final class BackupOps {
      * @param mint mints the async calls' references
      */
     public BackupOps(HandleTable table, DirectoryClaims claims, SourceDbs dbs, PathGuard guard, ThreadBudget threads,
-            Outbox outbox, Supplier<OtpErlangRef> mint) {
+            BackupSlots slots, Outbox outbox, Supplier<OtpErlangRef> mint) {
         this.table = table;
+        this.slots = slots;
         this.claims = claims;
         this.dbs = dbs;
         this.guard = guard;
@@ -169,10 +171,10 @@ public final class BackupOps {
         }
     }
 
-    private static BackupEngineHandle openEngine(OtpErlangRef ref, Ownership o, DirectoryClaims.Held claim,
+    private BackupEngineHandle openEngine(OtpErlangRef ref, Ownership o, DirectoryClaims.Held claim,
             BackupEngineOptions beo) {
         try {
-            return BackupEngineHandle.open(ref, o, claim, beo);
+            return BackupEngineHandle.open(ref, o, claim, beo, slots);
         } catch (RocksDBException e) {
             throw new EngineOpenFailure(Statuses.text(e));
         } catch (IOException e) {

@@ -21,7 +21,8 @@ public final class EngineFixture {
         DirectoryClaims.Held claim = claims.claim(DirectoryClaims.Claim.OPEN_ENGINE, List.of(dir));
         return table.add(ref -> {
             try {
-                return BackupEngineHandle.open(ref, owner, claim, new BackupEngineOptions(dir.toString()));
+                return BackupEngineHandle.open(ref, owner, claim, new BackupEngineOptions(dir.toString()),
+                        new BackupSlots(2));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
