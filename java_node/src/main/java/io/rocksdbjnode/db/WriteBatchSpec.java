@@ -7,7 +7,6 @@ import io.rocksdbjnode.handle.HandleTable;
 import io.rocksdbjnode.handle.Statuses;
 import io.rocksdbjnode.wire.RequestException;
 import io.rocksdbjnode.wire.Terms;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -27,10 +26,12 @@ import org.rocksdb.WriteBatch;
  * is not open, or one of another DB than the write's, is {@code badarg}: nothing is written.
  */
 final class WriteBatchSpec implements AutoCloseable {
-    private final WriteBatch batch = new WriteBatch();
+    private WriteBatch batch;
     private final Map<CfHandle, Handle.Lease> leases = new IdentityHashMap<>();
 
-    private WriteBatchSpec() {}
+    private WriteBatchSpec() {
+        this.batch = new WriteBatch();
+    }
 
     /**
      * The operations {@code opsTerm} for a write to {@code db}; {@code db} null: for no DB (only
@@ -61,55 +62,22 @@ final class WriteBatchSpec implements AutoCloseable {
         WriteBatchSpec spec = new WriteBatchSpec();
         try {
             List<OtpErlangObject> familyTerms = Terms.elements(familiesTerm, "families");
-            List<ColumnFamilyHandle> families = new ArrayList<>();
-            List<Boolean> mergeable = new ArrayList<>();
-            for (OtpErlangObject f : familyTerms) {
-                families.add(spec.family(table, db, f));
-                mergeable.add(CfHandle.of(table, f).mergeable());
+            int[] ids = new int[familyTerms.size() + 1];
+            boolean[] mergeable = new boolean[familyTerms.size() + 1];
+            mergeable[0] = db.defaultMergeable();
+            for (int i = 0; i < familyTerms.size(); i++) {
+                OtpErlangObject f = familyTerms.get(i);
+                ids[i + 1] = spec.family(table, db, f).getID();
+                mergeable[i + 1] = CfHandle.of(table, f).mergeable();
             }
-            ByteBuffer b = ByteBuffer.wrap(packed);
-            while (b.hasRemaining()) {
-                if (b.remaining() < 3) {
-                    throw RequestException.badArgument("operations");
-                }
-                int op = b.get() & 0xFF;
-                int family = b.getShort() & 0xFFFF;
-                if (op < 1 || op > 5 || family > families.size()) {
-                    throw RequestException.badArgument("operations");
-                }
-                ColumnFamilyHandle cf = family == 0 ? null : families.get(family - 1);
-                byte[] first = chunk(b);
-                byte[] second = op == 1 || op == 2 || op == 5 ? chunk(b) : null;
-                if (op == 2 && !(family == 0 ? db.defaultMergeable() : mergeable.get(family - 1))) {
-                    throw RequestException.status(NO_MERGE_OPERATOR);
-                }
-                spec.apply(switch (op) {
-                    case 1 -> "put";
-                    case 2 -> "merge";
-                    case 3 -> "delete";
-                    case 4 -> "single_delete";
-                    default -> "delete_range";
-                }, cf, first, second);
-            }
+            byte[] rep = BatchRep.of(packed, ids, mergeable);
+            spec.batch.close();
+            spec.batch = new WriteBatch(rep);
             return spec;
         } catch (RequestException | RuntimeException e) {
             spec.close();
             throw e;
         }
-    }
-
-    /** A {@code <<Len:32, Bytes>>} of a packed batch. */
-    private static byte[] chunk(ByteBuffer b) throws RequestException {
-        if (b.remaining() < 4) {
-            throw RequestException.badArgument("operations");
-        }
-        int n = b.getInt();
-        if (n < 0 || n > b.remaining()) {
-            throw RequestException.badArgument("operations");
-        }
-        byte[] out = new byte[n];
-        b.get(out);
-        return out;
     }
 
     private void add(HandleTable table, DbHandle db, OtpErlangObject op) throws RequestException {
