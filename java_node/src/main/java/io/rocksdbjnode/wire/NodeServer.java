@@ -22,9 +22,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The node: one registered mailbox speaking the {@code gen_server} call protocol. The mailbox
- * thread only decodes and dispatches; requests run on two pools (see {@link Routes.Pool}), so a
- * backup never holds up a {@code get}. Anything that is not a call is logged and dropped, and no
+ * The node: one registered mailbox speaking the {@code gen_server} call protocol. A call from
+ * another node is handed by its connection's reader thread to the quick pool, which decodes it
+ * and serves it there when it is quick, or passes it to the long pool (see {@link Routes.Pool}),
+ * so a backup never holds up a {@code get}. (The mailbox thread serves what reaches the mailbox
+ * itself: sends from this JVM.) Anything that is not a call is logged and dropped, and no
  * request can end the node: every failure becomes an {@code {error, ...}} reply. Replies leave
  * through the {@link Outbox}, which never dials, and connections come in through a
  * {@link HandshakeGate}, so no peer, connected or not, can hold up the replies to another.
@@ -126,6 +128,7 @@ public final class NodeServer {
                 }
             }
         });
+        node.deliverDirectly(mbox, this::arrived);
         // Only now may connections reach the node: its overrides are in place, and so is the handler.
         transports.open();
     }
@@ -151,16 +154,37 @@ public final class NodeServer {
                 continue;
             }
             if (serving) {
-                try {
-                    dispatch(msg);
-                } catch (RuntimeException | StackOverflowError e) {
-                    LOG.log(Level.SEVERE, "dropped a message that broke dispatch", e);
-                }
+                dispatchSafely(msg, false);
             }
         }
     }
 
-    private void dispatch(OtpMsg msg) {
+    /**
+     * A message from another node, on its connection's reader thread ({@link
+     * AcceptOnlyNode#deliverDirectly}): decoded and dispatched on a quick-pool thread, which also
+     * serves it when it is quick. So a get crosses one thread hand-off (reader to worker), where
+     * the mailbox thread made it two, and decoding no longer waits its turn on one thread.
+     */
+    private void arrived(OtpMsg msg) {
+        if (!serving) {
+            return;
+        }
+        if (!submit(quick, () -> dispatchSafely(msg, true))) {
+            // The pools are shut down: dispatch here, which answers that the node is stopping.
+            dispatchSafely(msg, false);
+        }
+    }
+
+    private void dispatchSafely(OtpMsg msg, boolean onQuickThread) {
+        try {
+            dispatch(msg, onQuickThread);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.log(Level.SEVERE, "dropped a message that broke dispatch", e);
+        }
+    }
+
+    /** Decodes and routes a call; {@code onQuickThread}: a quick request is served right here. */
+    private void dispatch(OtpMsg msg, boolean onQuickThread) {
         CallEnvelope.Parsed parsed = CallEnvelope.parse(msg);
         if (parsed.call() == null) {
             LOG.warning(() -> "dropped a message that is not a gen_server call: " + parsed.notACall());
@@ -213,6 +237,10 @@ public final class NodeServer {
         }
         if (!accepting) {
             reply(pid, tag, RequestException.shuttingDown().reply());
+            return;
+        }
+        if (onQuickThread && route.pool() == Routes.Pool.QUICK) {
+            serve(route, r);
             return;
         }
         ExecutorService pool = route.pool() == Routes.Pool.QUICK ? quick : slow;

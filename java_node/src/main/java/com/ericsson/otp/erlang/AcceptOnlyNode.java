@@ -161,6 +161,37 @@ public final class AcceptOnlyNode extends OtpNode {
         }
     }
 
+    private volatile OtpMbox directMbox;
+    private volatile Consumer<OtpMsg> directHandler;
+
+    /**
+     * Hands every message sent to {@code mbox} (by its name or its pid) to {@code handler}, on
+     * the connection's reader thread, instead of queueing it for a thread that receives on the
+     * mailbox: one thread hand-off less per request. The handler must not block. Link and exit
+     * signals, and sends from this JVM, still go to the mailbox.
+     */
+    public void deliverDirectly(OtpMbox mbox, Consumer<OtpMsg> handler) {
+        this.directHandler = handler;
+        this.directMbox = mbox;
+    }
+
+    @Override
+    boolean deliver(OtpMsg m) {
+        OtpMbox mbox = directMbox;
+        // Only what came over a connection (still encoded): a send from this JVM (the mailbox
+        // waking its own loop, say) goes to the mailbox as ever.
+        if (mbox != null && m.paybuf != null) {
+            int type = m.type();
+            boolean toMbox = type == OtpMsg.regSendTag ? mbox.getName() != null && mbox.getName().equals(m.getRecipientName())
+                    : type == OtpMsg.sendTag && mbox.self().equals(m.getRecipientPid());
+            if (toMbox) {
+                directHandler.accept(m);
+                return true;
+            }
+        }
+        return super.deliver(m);
+    }
+
     @Override
     void deliverError(OtpCookedConnection conn, Exception e) {
         if (conn.name != null) {
