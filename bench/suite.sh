@@ -37,7 +37,8 @@ if [ -n "${BENCH_DIR:-}" ]; then
 else
   work=$(mktemp -d /tmp/rocksdb_jnode_suite.XXXXXX)
 fi
-trap 'rm -rf "$work"' EXIT
+# SUITE_KEEP=1 keeps the work directory (the node's log is node.log there).
+[ "${SUITE_KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "suite: work $work, load average $load (figures are only worth recording below 0.5)"
 jar="$repo/priv/rocksdb-jnode.jar"

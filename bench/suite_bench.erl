@@ -32,6 +32,9 @@ run(Args) ->
     catch
         C:R:S ->
             io:format("suite failed: ~p~n", [{C, R, S}]),
+            %% What the node said last, since the work directory goes with the run.
+            [io:format("~ts:~n~ts~n", [Log, os:cmd("tail -n 40 " ++ Log)])
+             || Log <- filelib:wildcard(filename:join(maps:get(work, parse(Args)), "*.log"))],
             halt(1)
     end.
 
