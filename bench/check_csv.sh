@@ -9,7 +9,7 @@ expected="
 1,get_median,floor 1,get_median,client 1,get_median,bare 1,get_p99,floor 1,get_p99,client 1,get_p99,bare
 1,put_median,floor 1,put_median,client 1,put_median,bare 1,put_p99,floor 1,put_p99,client 1,put_p99,bare
 3,write_batch_1000,client 3,write_batch_1000,java 3,fold,client 3,fold,java
-4,backup_full,node 4,backup_full,node_parallel 4,backup_full,java 4,backup_full,cp
+4,backup_full,node 4,backup_full,node_parallel 4,backup_full,node_parallel_nosync 4,backup_full,java 4,backup_full,cp
 4,backup_incremental_5pct,node 4,backup_incremental_5pct,java 4,backup_unchanged,node 4,backup_unchanged,java 4,verify,node
 4,verify_checksum,node 4,verify_checksum,cat 4,restore,node 4,restore,java
 5,start_to_first_call,bare_node 5,start_to_first_call,ensure_all_started 5,rss_idle,bare_node
@@ -24,7 +24,7 @@ done
 for g in one_caller_get_median one_caller_get_p99 one_caller_put_median one_caller_put_p99 \
          callers_16_get callers_16_put callers_64_vs_16_get write_batch_vs_java fold_vs_java_scan \
          backup_restore_vs_rocksdbjni unchanged_incremental_ms verify_checksum_vs_read \
-         full_backup_vs_cp_sync get_p99_during_backups node_start_ms; do
+         full_backup_vs_cp_sync full_backup_nosync_vs_cp_sync get_p99_during_backups node_start_ms; do
   expected+=" goal,$g"
 done
 fail=0
