@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}; s=${2:-100}; rounds=${3:-3}
 shift $(( $# < 3 ? $# : 3 ))
-bash scripts/build.sh </dev/null
+# FOLD_NO_BUILD=1 (bench/suite.sh sets it): the caller has built, and may be running a node from
+# the jar, which a rebuild would rewrite under it.
+[ "${FOLD_NO_BUILD:-0}" = 1 ] || bash scripts/build.sh </dev/null
 work=$(mktemp -d /tmp/rocksdb_jnode_fold.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 jar=java_node/target/rocksdb-jnode.jar

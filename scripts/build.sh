@@ -12,5 +12,7 @@ skip=-DskipTests
 mvn -q -B -Dstyle.color=never -Djinterface.version="$jver" $skip package 2>&1 | sed 's/\x1b\[0m//g'
 
 mkdir -p priv
-cp java_node/target/rocksdb-jnode.jar priv/rocksdb-jnode.jar
+# Through a new file and a rename: a node running from the old jar keeps reading its own copy.
+cp java_node/target/rocksdb-jnode.jar priv/rocksdb-jnode.jar.tmp
+mv priv/rocksdb-jnode.jar.tmp priv/rocksdb-jnode.jar
 rebar3 compile >/dev/null
