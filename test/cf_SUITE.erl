@@ -384,6 +384,12 @@ write_is_all_or_nothing(Config) ->
     ok = rocksdb:destroy_column_family(T),
     ?assertError(badarg, rocksdb:write(Db, [{put, <<"a">>, <<"1">>}, {put, T, <<"b">>, <<"2">>}], [])),
     ?assertEqual(not_found, rocksdb:get(Db, <<"a">>, [])),
+    %% The same as the bare request {write, Db, Ops, Opts}, which the node decodes op by op (the
+    %% client sends write_packed): refused whole, nothing written.
+    ?assertMatch({error, {badarg, _}},
+                 jnode_ct:call(?config(jnode, Config),
+                               {write, Db, [{put, <<"a">>, <<"1">>}, {put, T, <<"b">>, <<"2">>}], []})),
+    ?assertEqual(not_found, rocksdb:get(Db, <<"a">>, [])),
     {ok, U} = rocksdb:create_column_family(Db, "u", []),
     Self = self(),
     Reader = spawn_link(fun() -> read_pairs(Db, U, Self, 0) end),
