@@ -1,6 +1,8 @@
 package com.ericsson.otp.erlang;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -200,9 +202,25 @@ public final class AcceptOnlyNode extends OtpNode {
         super.deliverError(conn, e);
     }
 
+    /**
+     * Closes the node. {@link OtpNode#close} walks its connection table without the table's
+     * lock while a connection that is ending removes itself under it, which now and then threw
+     * a ConcurrentModificationException out of close. So the connections are taken out of the
+     * table here, under its lock, and closed before {@code super.close()} walks what is left
+     * (nothing, unless one raced in). This method holds one lock at a time: the table's, then
+     * (in {@code super.close()}) the node's; the acceptor takes them in the other order.
+     */
     @Override
-    public synchronized void close() {
-        super.close();
+    public void close() {
+        List<OtpCookedConnection> open;
+        synchronized (connections) {
+            open = new ArrayList<>(connections.values());
+            connections.clear();
+        }
         live.clear();
+        for (OtpCookedConnection conn : open) {
+            conn.close();
+        }
+        super.close();
     }
 }
