@@ -15,6 +15,7 @@ import io.rocksdbjnode.db.WriteOps;
 import io.rocksdbjnode.handle.DirectoryClaims;
 import io.rocksdbjnode.handle.Handle;
 import io.rocksdbjnode.handle.HandleTable;
+import io.rocksdbjnode.handle.NativeLibraryFiles;
 import io.rocksdbjnode.handle.OwnershipOps;
 import io.rocksdbjnode.handle.PathGuard;
 import io.rocksdbjnode.handle.ThreadBudget;
@@ -42,6 +43,7 @@ final class Node implements NodeServer.Lifecycle {
 
     Node(NodeConfig config) throws IOException {
         RocksDB.loadLibrary();
+        NativeLibraryFiles.unlinkExtracted();
         PathGuard guard = new PathGuard(config.roots());
         this.server = new NodeServer(config.server());
         this.table = new HandleTable(server::newRef);
