@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * leaves its deletion to a normal JVM exit. The node ends by {@code Runtime.halt} after its
  * graceful stop, or by a kill, so every start left one file behind: 3,000 of them (51 GB) in
  * /tmp on the machine this was found on. Once the library is loaded the file is no longer
- * needed (Linux keeps a mapped file's contents until it is unmapped), so it is removed at once.
+ * needed (Linux keeps a mapped file's contents until it is unmapped), so it is removed at once,
+ * after {@link RocksDbCApi} has opened it for the C API.
  */
 public final class NativeLibraryFiles {
     private static final Logger LOG = Logger.getLogger(NativeLibraryFiles.class.getName());
@@ -29,6 +30,8 @@ public final class NativeLibraryFiles {
      * {@code java.io.tmpdir} with the loader's naming. Without /proc (not Linux), nothing happens.
      */
     public static List<Path> unlinkExtracted() {
+        // The C API binding (repair, native StopBackup) opens the library by its file: first.
+        RocksDbCApi.preload();
         Path maps = Path.of("/proc/self/maps");
         if (!Files.isReadable(maps)) {
             return List.of();

@@ -22,13 +22,35 @@ public final class RocksDbCApi {
     private static final String LIBRARY_MARK = "librocksdbjni";
     private static final String DELETED_SUFFIX = " (deleted)";
 
+    /** rocksdbjni's library as JNA opened it, once; the file may be deleted afterwards. */
+    private static NativeLibrary library;
+
     private RocksDbCApi() {}
 
     /** The C function {@code symbol} of rocksdbjni's loaded library (loading it if need be). */
     public static Function function(String symbol) throws IOException {
-        RocksDB.loadLibrary();
-        NativeLibrary library = NativeLibrary.getInstance(loadedLibraryFile().toString());
-        return library.getFunction(symbol);
+        return library().getFunction(symbol);
+    }
+
+    /**
+     * Opens rocksdbjni's library for the C API now, while its file is there (NativeLibraryFiles
+     * deletes it once loaded); false when that cannot be done, as {@link #function} would find.
+     */
+    public static boolean preload() {
+        try {
+            library();
+            return true;
+        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    private static synchronized NativeLibrary library() throws IOException {
+        if (library == null) {
+            RocksDB.loadLibrary();
+            library = NativeLibrary.getInstance(loadedLibraryFile().toString());
+        }
+        return library;
     }
 
     /**
