@@ -53,7 +53,21 @@ public final class AcceptOnlyNode extends OtpNode {
      * @throws IOException when writing to the connection fails (which closes it)
      */
     public boolean send(OtpErlangPid from, OtpErlangPid to, OtpOutputStream encoded) throws IOException {
-        OtpCookedConnection conn = live.get(to.node());
+        return overConnection(to.node(), conn -> conn.sendBuf(from, to, encoded));
+    }
+
+    /** A write to a connection, made under its monitor. */
+    @FunctionalInterface
+    private interface ConnectionWrite {
+        void write(OtpCookedConnection conn) throws IOException;
+    }
+
+    /**
+     * Makes {@code write} on the connection to {@code node}, if it is up; never dials. Returns
+     * false when there is no such connection or it closed under the send.
+     */
+    private boolean overConnection(String node, ConnectionWrite write) throws IOException {
+        OtpCookedConnection conn = live.get(node);
         if (conn == null) {
             return false;
         }
@@ -63,7 +77,7 @@ public final class AcceptOnlyNode extends OtpNode {
             if (!conn.isConnected() || conn.socket == null) {
                 return false;
             }
-            conn.sendBuf(from, to, encoded);
+            write.write(conn);
             return true;
         }
     }
@@ -81,27 +95,18 @@ public final class AcceptOnlyNode extends OtpNode {
      * @throws IOException when writing to the connection fails (which closes it)
      */
     public boolean sendToAlias(OtpErlangPid from, OtpErlangRef alias, OtpOutputStream encoded) throws IOException {
-        OtpCookedConnection conn = live.get(alias.node());
-        if (conn == null) {
-            return false;
-        }
-        synchronized (conn) {
-            if (!conn.isConnected() || conn.socket == null) {
-                return false;
-            }
-            OtpOutputStream header = new OtpOutputStream(AbstractConnection.headerLen);
-            header.write4BE(0); // the length, filled in below
-            header.write1(AbstractConnection.passThrough);
-            header.write1(AbstractConnection.version);
-            header.write_tuple_head(3);
-            header.write_long(ALIAS_SEND);
-            header.write_any(from);
-            header.write_any(alias);
-            header.write1(AbstractConnection.version);
-            header.poke4BE(0, header.size() + encoded.size() - 4);
-            conn.do_send(header, encoded);
-            return true;
-        }
+        // The header is built before the connection's monitor is taken, not while holding it.
+        OtpOutputStream header = new OtpOutputStream(AbstractConnection.headerLen);
+        header.write4BE(0); // the length, filled in below
+        header.write1(AbstractConnection.passThrough);
+        header.write1(AbstractConnection.version);
+        header.write_tuple_head(3);
+        header.write_long(ALIAS_SEND);
+        header.write_any(from);
+        header.write_any(alias);
+        header.write1(AbstractConnection.version);
+        header.poke4BE(0, header.size() + encoded.size() - 4);
+        return overConnection(alias.node(), conn -> conn.do_send(header, encoded));
     }
 
     /** The distribution protocol's control message tag of a send to an alias. */
