@@ -9,7 +9,8 @@
 -export([backup_progress/1, restore_progress/1, progress_helper_line/1,
          stop_async_backup/1, owner_exit_during_async_backup/1,
          notify_to_unconnected_node_refused/1, bad_async_options/1,
-         stats_deltas/1, stats_bare_call/1]).
+         stats_deltas/1, stats_bare_call/1, reader_serves_what_is_in_memory/1,
+         reader_serves_nothing_when_told_not_to/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
@@ -27,7 +28,8 @@ suite() ->
 all() ->
     [backup_progress, restore_progress, progress_helper_line, stop_async_backup,
      owner_exit_during_async_backup, notify_to_unconnected_node_refused, bad_async_options,
-     stats_deltas, stats_bare_call].
+     stats_deltas, stats_bare_call, reader_serves_what_is_in_memory,
+     reader_serves_nothing_when_told_not_to].
 
 init_per_suite(Config) ->
     Info = jnode_ct:start_node(Config),
@@ -370,3 +372,54 @@ stats_bare_call(Config) ->
     {ok, #{owners := _}} = rocksdb_jnode:stats(Node),
     {ok, Routes} = jnode_ct:call(Info, routes),
     ?assert(lists:member({stats, 0, quick}, Routes)).
+
+%% A get the node can answer from memory, and a put or delete with default options, are answered
+%% by the connection's reader thread (requests_on_reader); a get of a value only on disk, and a
+%% synced put, are handed on to the quick pool (requests_handed_on), with the same answers.
+reader_serves_what_is_in_memory(Config) ->
+    Path = jnode_ct:dir(Config, "rdb"),
+    {ok, Db} = rocksdb:open(Path, [{create_if_missing, true}]),
+    S0 = reader_counts(),
+    ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
+    {ok, <<"v">>} = rocksdb:get(Db, <<"k">>, []),
+    not_found = rocksdb:get(Db, <<"absent">>, []),
+    ok = rocksdb:delete(Db, <<"absent">>, [{sync, false}]),
+    S1 = reader_counts(),
+    ?assertEqual({4, 0}, minus(S1, S0)),
+    ok = rocksdb:put(Db, <<"s">>, <<"synced">>, [{sync, true}]),
+    S2 = reader_counts(),
+    ?assertEqual({0, 1}, minus(S2, S1)),
+    %% Reopened, the values are in a table file and not yet in the block cache.
+    ok = rocksdb:close(Db),
+    {ok, Db2} = rocksdb:open(Path, []),
+    S3 = reader_counts(),
+    {ok, <<"v">>} = rocksdb:get(Db2, <<"k">>, []),
+    S4 = reader_counts(),
+    ?assertEqual({0, 1}, minus(S4, S3)),
+    %% The pool's read filled the cache: the next get is the reader's.
+    {ok, <<"v">>} = rocksdb:get(Db2, <<"k">>, []),
+    {ok, <<"synced">>} = rocksdb:get(Db2, <<"s">>, []),
+    ?assertEqual({2, 0}, minus(reader_counts(), S4)),
+    ok = rocksdb:close(Db2).
+
+%% With --reader-serves false every request goes to a pool, and answers the same.
+reader_serves_nothing_when_told_not_to(Config) ->
+    #{node := Default} = ?config(jnode, Config),
+    Info = jnode_ct:start_node(Config, #{extra_args => ["--reader-serves", "false"]}),
+    try
+        {ok, Db} = rocksdb:open(jnode_ct:dir(Config, "pdb"), [{create_if_missing, true}]),
+        ok = rocksdb:put(Db, <<"k">>, <<"v">>, []),
+        {ok, <<"v">>} = rocksdb:get(Db, <<"k">>, []),
+        not_found = rocksdb:get(Db, <<"absent">>, []),
+        ?assertEqual({0, 0}, reader_counts()),
+        ok = rocksdb:close(Db)
+    after
+        jnode_ct:stop_node(Info),
+        jnode_ct:use_node(#{node => Default})
+    end.
+
+reader_counts() ->
+    {ok, #{requests_on_reader := OnReader, requests_handed_on := HandedOn}} = rocksdb_jnode:stats(),
+    {OnReader, HandedOn}.
+
+minus({A, B}, {C, D}) -> {A - C, B - D}.

@@ -205,6 +205,8 @@
                         requests := #{atom() => #{served := non_neg_integer(),
                                                   failed := non_neg_integer()}},
                         requests_in_flight := non_neg_integer(),
+                        requests_on_reader := non_neg_integer(),
+                        requests_handed_on := non_neg_integer(),
                         bytes_backed_up := non_neg_integer(),
                         bytes_restored := non_neg_integer(),
                         backups_running := non_neg_integer(),
@@ -1060,6 +1062,10 @@ get_property(Db, Cf, Property) ->
 %% figures; the next call sees it;</li>
 %% <li>`requests_in_flight': requests running on the node's pools now, this one included (an
 %% async backup or restore until its completion);</li>
+%% <li>`requests_on_reader': requests answered by their connection's reader thread without a
+%% hand-off to a pool (gets from memory, puts, deletes and `write/3' with default options; see
+%% the README, "Threads"); `requests_handed_on': those the reader tried and left to the quick
+%% pool (a value on disk, a write RocksDB would stall, a sync);</li>
 %% <li>`bytes_backed_up': the sizes (as `get_backup_info' lists them, shared files included) of
 %% the backups made since the node started; `bytes_restored': the sizes of the backups
 %% restored;</li>

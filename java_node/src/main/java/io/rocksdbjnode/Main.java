@@ -63,6 +63,12 @@ public final class Main implements Callable<Integer> {
                     + "least 2: ${DEFAULT-VALUE}).")
     int backupSlots = BackupSlots.defaultCount();
 
+    @Option(names = "--reader-serves", paramLabel = "BOOL", arity = "1",
+            description = "Whether a connection's reader thread answers get, put, delete and write itself "
+                    + "when it can without waiting (data in memory, no write stall), instead of handing "
+                    + "every request to a pool thread (default: ${DEFAULT-VALUE}).")
+    boolean readerServes = true;
+
     @Option(names = "--handshake-timeout", paramLabel = "MS",
             description = "An inbound connection that has not sent its node name within MS milliseconds is "
                     + "closed, and so is one that has not then finished the handshake within MS more "
@@ -184,7 +190,7 @@ public final class Main implements Callable<Integer> {
             }
         }
         return new NodeConfig(nodeName, cookieValue, mailbox, address, roots, quickThreads, longThreads,
-                handshakeTimeoutMs, iteratorChunkBytes, backupSlots);
+                handshakeTimeoutMs, iteratorChunkBytes, backupSlots, readerServes);
     }
 
     private String resolveCookie() throws IOException {

@@ -8,6 +8,7 @@ import io.rocksdbjnode.backup.SourceDbs;
 import io.rocksdbjnode.db.ColumnFamilyOps;
 import io.rocksdbjnode.db.DbHandle;
 import io.rocksdbjnode.db.DbOps;
+import io.rocksdbjnode.db.NonBlocking;
 import io.rocksdbjnode.db.MaintenanceOps;
 import io.rocksdbjnode.db.ReadOps;
 import io.rocksdbjnode.db.TransactionOps;
@@ -57,6 +58,7 @@ final class Node implements NodeServer.Lifecycle {
         new ReadOps(table, config.iteratorChunkBytes()).register(routes);
         new MaintenanceOps(table, claims, guard, threads).register(routes);
         new TransactionOps(table, dbs, guard).register(routes);
+        new NonBlocking(table).register(routes);
         BackupOps backups = new BackupOps(table, claims, openDbs(table), guard, threads,
                 new BackupSlots(config.backupSlots()), server.outbox(), server::newRef);
         backups.register(routes);

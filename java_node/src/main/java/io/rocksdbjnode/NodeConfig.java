@@ -9,7 +9,8 @@ import java.util.List;
 
 /** The node's settings, validated once at start and frozen. */
 record NodeConfig(String nodeName, String cookie, String mailbox, InetAddress listen, List<Path> roots,
-        int quickThreads, int longThreads, long handshakeTimeoutMs, long iteratorChunkBytes, int backupSlots) {
+        int quickThreads, int longThreads, long handshakeTimeoutMs, long iteratorChunkBytes, int backupSlots,
+        boolean readerServes) {
     /** How long an inbound connection has to send its name, and again to finish the handshake. */
     static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000;
     static final long MIN_HANDSHAKE_TIMEOUT_MS = 100;
@@ -23,7 +24,7 @@ record NodeConfig(String nodeName, String cookie, String mailbox, InetAddress li
     NodeConfig(String nodeName, String cookie, String mailbox, InetAddress listen, List<Path> roots,
             int quickThreads, int longThreads, long handshakeTimeoutMs) {
         this(nodeName, cookie, mailbox, listen, roots, quickThreads, longThreads, handshakeTimeoutMs,
-                ReadOps.DEFAULT_CHUNK_BYTES, BackupSlots.defaultCount());
+                ReadOps.DEFAULT_CHUNK_BYTES, BackupSlots.defaultCount(), true);
     }
 
     NodeConfig {
@@ -49,6 +50,7 @@ record NodeConfig(String nodeName, String cookie, String mailbox, InetAddress li
 
     /** The settings of the node's wire: distribution and pools. */
     NodeServer.Settings server() {
-        return new NodeServer.Settings(nodeName, cookie, mailbox, listen, handshakeTimeoutMs, quickThreads, longThreads);
+        return new NodeServer.Settings(nodeName, cookie, mailbox, listen, handshakeTimeoutMs, quickThreads, longThreads,
+                readerServes);
     }
 }

@@ -66,6 +66,8 @@ final class NodeStats {
         out.put("owners", Terms.integer(owners.size()));
         out.put("requests", map(byName));
         out.put("requests_in_flight", Terms.integer(requests.inFlight()));
+        out.put("requests_on_reader", Terms.integer(requests.onReader()));
+        out.put("requests_handed_on", Terms.integer(requests.handedOnFromReader()));
         out.put("bytes_backed_up", Terms.integer(backups.bytesBackedUp()));
         out.put("bytes_restored", Terms.integer(backups.bytesRestored()));
         out.put("backups_running", Terms.integer(backups.backupsRunning()));

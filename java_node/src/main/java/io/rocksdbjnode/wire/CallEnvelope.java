@@ -30,6 +30,24 @@ final class CallEnvelope {
     private CallEnvelope() {}
 
     static Parsed parse(OtpMsg msg) {
+        return parse(msg, true);
+    }
+
+    /**
+     * {@link #parse}, on a thread with a small stack: null when the message is larger than
+     * {@code maxBytes}, or nested too deep for this thread's stack, and then the message is as it
+     * was, to be parsed again on a worker's stack ({@link #parse}).
+     */
+    static Parsed parseOnSmallStack(OtpMsg msg, int maxBytes) {
+        OtpInputStream in = payload(msg);
+        if (in == null || in.available() > maxBytes) {
+            return null;
+        }
+        return parse(msg, false);
+    }
+
+    /** {@code lastTry}: a stack overflow means the term is too deep, not that the stack is too small. */
+    private static Parsed parse(OtpMsg msg, boolean lastTry) {
         OtpInputStream in = payload(msg);
         if (in == null) {
             return parseWhole(msg);
@@ -44,6 +62,10 @@ final class CallEnvelope {
                 } catch (OtpErlangDecodeException e) {
                     return new Parsed(new Call(from, tag, null, "undecodable"), null);
                 } catch (StackOverflowError e) {
+                    if (!lastTry) {
+                        in.setPos(start);
+                        return null;
+                    }
                     return new Parsed(new Call(from, tag, null, "too_deep"), null);
                 } catch (OutOfMemoryError e) {
                     // The request's terms do not fit in the heap; what was built of them is garbage now.
@@ -54,6 +76,10 @@ final class CallEnvelope {
             // Fall through: describe the whole message below.
         }
         in.setPos(start);
+        if (!lastTry) {
+            // Not a call (or too deep to tell): described on a worker, where describing cannot overflow.
+            return null;
+        }
         return new Parsed(null, describe(in));
     }
 

@@ -36,6 +36,11 @@ public final class NodeServer {
     /** Stack sizes: decoding and encoding Erlang terms recurse once per level of nesting. */
     public static final long MAILBOX_STACK = 512L << 20;
     private static final long WORKER_STACK = 64L << 20;
+    /**
+     * The largest message a connection's reader decodes itself: a larger one (a big write, a
+     * batch) is decoded on a quick-pool thread, so that no caller waits long behind it.
+     */
+    static final int READER_MAX_BYTES = 64 * 1024;
 
     private final AcceptOnlyNode node;
     private final OtpMbox mbox;
@@ -45,6 +50,7 @@ public final class NodeServer {
     private final ThreadPoolExecutor slow;
     private final RequestStats stats = new RequestStats();
     private final Object stateLock = new Object();
+    private final boolean readerServes;
     private volatile Routes routes;
     private volatile Lifecycle lifecycle;
     private volatile boolean accepting = true;
@@ -53,7 +59,7 @@ public final class NodeServer {
 
     /** What the node's distribution and pools are made of; validated by the caller. */
     public record Settings(String nodeName, String cookie, String mailbox, InetAddress listen,
-            long handshakeTimeoutMs, int quickThreads, int longThreads) {}
+            long handshakeTimeoutMs, int quickThreads, int longThreads, boolean readerServes) {}
 
     /**
      * What the node is told of, besides requests: the composition that built its routes
@@ -85,6 +91,7 @@ public final class NodeServer {
         this.outbox = new Outbox(node, mbox);
         this.quick = pool("rocksdb-quick", settings.quickThreads());
         this.slow = pool("rocksdb-long", settings.longThreads());
+        this.readerServes = settings.readerServes();
     }
 
     /** Mints the node's references, the names of handles. */
@@ -154,38 +161,57 @@ public final class NodeServer {
                 continue;
             }
             if (serving) {
-                dispatchSafely(msg, false);
+                dispatchSafely(msg, null, On.MAILBOX);
             }
         }
     }
 
     /**
      * A message from another node, on its connection's reader thread ({@link
-     * AcceptOnlyNode#deliverDirectly}): decoded and dispatched on a quick-pool thread, which also
-     * serves it when it is quick. So a get crosses one thread hand-off (reader to worker), where
-     * the mailbox thread made it two, and decoding no longer waits its turn on one thread.
+     * AcceptOnlyNode#deliverDirectly}). With {@code readerServes}, the reader decodes it itself
+     * (unless it is large, or nested too deep for the reader's stack) and answers a request whose
+     * route has a non-blocking {@link Routes.Attempt} (get, put, delete, write) without any
+     * thread hand-off; what the attempt cannot answer, and every other request, goes decoded to
+     * its pool. Otherwise, and for what the reader leaves, a quick-pool thread decodes it and
+     * serves it when it is quick.
      */
     private void arrived(OtpMsg msg) {
         if (!serving) {
             return;
         }
-        if (!submit(quick, () -> dispatchSafely(msg, true))) {
+        if (readerServes) {
+            CallEnvelope.Parsed parsed = CallEnvelope.parseOnSmallStack(msg, READER_MAX_BYTES);
+            if (parsed != null) {
+                dispatchSafely(msg, parsed, On.READER);
+                return;
+            }
+        }
+        if (!submit(quick, () -> dispatchSafely(msg, null, On.QUICK))) {
             // The pools are shut down: dispatch here, which answers that the node is stopping.
-            dispatchSafely(msg, false);
+            dispatchSafely(msg, null, On.MAILBOX);
         }
     }
 
-    private void dispatchSafely(OtpMsg msg, boolean onQuickThread) {
+    /** The thread a message is dispatched on: what it may serve right there. */
+    private enum On {
+        /** A connection's reader: only a route's non-blocking attempt. */
+        READER,
+        /** A quick-pool worker: any quick request. */
+        QUICK,
+        /** The mailbox thread: nothing; every request goes to its pool. */
+        MAILBOX
+    }
+
+    private void dispatchSafely(OtpMsg msg, CallEnvelope.Parsed parsed, On on) {
         try {
-            dispatch(msg, onQuickThread);
+            dispatch(msg, parsed == null ? CallEnvelope.parse(msg) : parsed, on);
         } catch (RuntimeException | StackOverflowError e) {
             LOG.log(Level.SEVERE, "dropped a message that broke dispatch", e);
         }
     }
 
-    /** Decodes and routes a call; {@code onQuickThread}: a quick request is served right here. */
-    private void dispatch(OtpMsg msg, boolean onQuickThread) {
-        CallEnvelope.Parsed parsed = CallEnvelope.parse(msg);
+    /** Routes a decoded call, and serves it where {@code on} allows. */
+    private void dispatch(OtpMsg msg, CallEnvelope.Parsed parsed, On on) {
         if (parsed.call() == null) {
             LOG.warning(() -> "dropped a message that is not a gen_server call: " + parsed.notACall());
             return;
@@ -239,7 +265,10 @@ public final class NodeServer {
             reply(pid, tag, RequestException.shuttingDown().reply());
             return;
         }
-        if (onQuickThread && route.pool() == Routes.Pool.QUICK) {
+        if (on == On.READER && route.attempt() != null && attempt(route, r)) {
+            return;
+        }
+        if (on == On.QUICK && route.pool() == Routes.Pool.QUICK) {
             serve(route, r);
             return;
         }
@@ -265,6 +294,29 @@ public final class NodeServer {
         if (!r.answer().completes(outcome)) {
             reply(r.from(), r.tag(), outcome);
         }
+    }
+
+    /**
+     * The route's attempt, on a connection's reader thread: true when it answered (and the reply
+     * is sent), false when the request is to be served on its pool. An attempt that throws
+     * (which it must not) is logged and counts as not answered.
+     */
+    private boolean attempt(Routes.Route route, Request r) {
+        OtpErlangObject outcome;
+        try {
+            outcome = route.attempt().attempt(r);
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            LOG.log(Level.SEVERE, "the reader's attempt at " + r.name() + " failed unexpectedly", e);
+            outcome = null;
+        }
+        if (outcome == null) {
+            stats.handedOn();
+            return false;
+        }
+        stats.servedOnReader();
+        stats.answered(r.name(), outcome);
+        reply(r.from(), r.tag(), outcome);
+        return true;
     }
 
     private static OtpErlangObject run(Routes.Route route, Request r) {

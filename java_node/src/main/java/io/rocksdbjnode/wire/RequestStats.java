@@ -21,6 +21,8 @@ public final class RequestStats {
 
     private final Map<String, Adders> byName = new ConcurrentHashMap<>();
     private final LongAdder inFlight = new LongAdder();
+    private final LongAdder onReader = new LongAdder();
+    private final LongAdder handedOn = new LongAdder();
 
     void started() {
         inFlight.increment();
@@ -39,6 +41,26 @@ public final class RequestStats {
         if (isError(outcome)) {
             a.failed().increment();
         }
+    }
+
+    /** A request a connection's reader thread answered itself ({@link Routes.Attempt}). */
+    void servedOnReader() {
+        onReader.increment();
+    }
+
+    /** A request whose reader-thread attempt could not answer it: a quick-pool worker serves it. */
+    void handedOn() {
+        handedOn.increment();
+    }
+
+    /** Requests answered on their connection's reader thread. */
+    public long onReader() {
+        return onReader.sum();
+    }
+
+    /** Requests attempted on their connection's reader thread and then handed to the quick pool. */
+    public long handedOnFromReader() {
+        return handedOn.sum();
     }
 
     /** The requests running now (on either pool; an async call until its completion). */

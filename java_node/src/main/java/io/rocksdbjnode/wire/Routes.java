@@ -28,8 +28,23 @@ public final class Routes {
         OtpErlangObject handle(Request r) throws Exception;
     }
 
-    /** How a request of one name and arity is served: its pool, and its handler. */
-    record Route(Pool pool, Handler handler) {}
+    /**
+     * A quick request's non-blocking attempt, which a connection's reader thread runs itself
+     * before handing the request to the quick pool: it returns the reply, or null when it cannot
+     * answer without waiting (data not in memory, a write RocksDB would stall) or at all (a
+     * malformed or failing request), and must then have changed nothing, so that the pool can
+     * serve the request from the start. It never blocks and never throws.
+     */
+    @FunctionalInterface
+    public interface Attempt {
+        OtpErlangObject attempt(Request r);
+    }
+
+    /**
+     * How a request of one name and arity is served: its pool, its handler, and the attempt the
+     * reader thread makes first (null: none).
+     */
+    record Route(Pool pool, Handler handler, Attempt attempt) {}
 
     /** The empty option list a shorter arity defaults to. */
     public static final OtpErlangList NO_OPTIONS = new OtpErlangList();
@@ -38,7 +53,20 @@ public final class Routes {
 
     /** Serves {@code name} at {@code arity} with {@code handler} on {@code pool}. */
     public Routes add(String name, int arity, Pool pool, Handler handler) {
-        routes.computeIfAbsent(name, k -> new TreeMap<>()).put(arity, new Route(pool, handler));
+        routes.computeIfAbsent(name, k -> new TreeMap<>()).put(arity, new Route(pool, handler, null));
+        return this;
+    }
+
+    /**
+     * Gives the quick request {@code name}/{@code arity}, already added, a non-blocking
+     * {@code attempt} (see {@link Attempt}).
+     */
+    public Routes attempt(String name, int arity, Attempt attempt) {
+        Route r = routes.getOrDefault(name, Map.of()).get(arity);
+        if (r == null || r.pool() != Pool.QUICK) {
+            throw new IllegalStateException(name + "/" + arity + " must be added, as a quick request, before its attempt");
+        }
+        routes.get(name).put(arity, new Route(r.pool(), r.handler(), attempt));
         return this;
     }
 
