@@ -129,7 +129,9 @@ send(Node, Request) ->
     Name = if is_atom(Request) -> Request; true -> element(1, Request) end,
     Dest = rocksdb_jnode_config:dest(Node),
     Reply = case wait(Name) of
-                {call, Timeout} -> call(Dest, Request, Timeout);
+                {call, Timeout} ->
+                    rocksdb_jnode_group:call(Dest, Request, Timeout,
+                                             fun(Left) -> call(Dest, Request, Left) end);
                 {long_call, Heartbeat} -> long_call(Dest, Request, Heartbeat)
             end,
     case Reply of

@@ -10,7 +10,7 @@
 -export([env/1, node/0, dest/1, heartbeat/0, ensure_loaded/0]).
 
 -type key() :: node | mailbox | call_timeout | long_call_timeout
-             | heartbeat_interval | heartbeat_misses | max_value_size.
+             | heartbeat_interval | heartbeat_misses | max_value_size | group_commit.
 
 -export_type([key/0]).
 
@@ -88,7 +88,8 @@ default(call_timeout) -> 30000;
 default(long_call_timeout) -> infinity;
 default(heartbeat_interval) -> 5000;
 default(heartbeat_misses) -> 3;
-default(max_value_size) -> 64 * 1024 * 1024.
+default(max_value_size) -> 64 * 1024 * 1024;
+default(group_commit) -> true.
 
 -spec valid(key(), term()) -> boolean().
 valid(node, V) -> is_atom(V);
@@ -97,7 +98,8 @@ valid(call_timeout, V) -> is_timeout(V);
 valid(long_call_timeout, V) -> is_timeout(V);
 valid(heartbeat_interval, V) -> is_integer(V) andalso V > 0;
 valid(heartbeat_misses, V) -> is_integer(V) andalso V > 0;
-valid(max_value_size, V) -> V =:= infinity orelse (is_integer(V) andalso V > 0).
+valid(max_value_size, V) -> V =:= infinity orelse (is_integer(V) andalso V > 0);
+valid(group_commit, V) -> is_boolean(V).
 
 -spec is_timeout(term()) -> boolean().
 is_timeout(infinity) -> true;

@@ -40,4 +40,10 @@ init(JvmSettings) ->
                 shutdown => 5000,
                 type => worker,
                 modules => [rocksdb_jnode_batch]},
-    {ok, {Flags, Jvm ++ [Batches, Owners]}}.
+    Group = #{id => rocksdb_jnode_group,
+              start => {rocksdb_jnode_group, start_link, []},
+              restart => permanent,
+              shutdown => 5000,
+              type => worker,
+              modules => [rocksdb_jnode_group]},
+    {ok, {Flags, Jvm ++ [Batches, Owners, Group]}}.
