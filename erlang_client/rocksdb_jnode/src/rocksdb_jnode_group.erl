@@ -129,10 +129,8 @@ init([]) ->
 -spec handle_call(term(), gen_server:from(), state()) ->
           {noreply, state()} | {reply, {error, unknown_request}, state()}.
 handle_call({write, Key, Op, Timeout}, From, State) ->
-    Entry = maps:get(Key, State, #{in_flight => none, queued => [], queued_count => 0}),
-    #{queued := Queued, queued_count := N} = Entry,
-    Entry1 = Entry#{queued := [{From, Op} | Queued], queued_count := N + 1},
-    {noreply, State#{Key => send_queued(Key, Entry1, Timeout)}};
+    State1 = enqueue(Key, From, Op, State),
+    {noreply, State1#{Key => send_queued(Key, maps:get(Key, State1), Timeout)}};
 handle_call(_Other, _From, State) ->
     {reply, {error, unknown_request}, State}.
 
@@ -171,12 +169,32 @@ answered(Msg, [{Key, #{in_flight := #{req := ReqId, callers := Callers, timer :=
             next(Key, Entry, State)
     end.
 
-%% The batch of `Key' is over: send what queued meanwhile, or forget the key.
+%% The batch of `Key' is over. Its callers were just answered, and most of them are about to
+%% write again: this process lets them run first (erlang:yield/0), takes in the writes that
+%% arrived meanwhile, and only then sends what is queued, so that the next batch holds them.
 -spec next(key(), queue_entry(), state()) -> state().
-next(Key, #{queued_count := 0}, State) ->
-    maps:remove(Key, State);
 next(Key, Entry, State) ->
-    State#{Key => send_queued(Key, Entry#{in_flight := none}, rocksdb_jnode_config:env(call_timeout))}.
+    erlang:yield(),
+    State1 = drain(State#{Key => Entry#{in_flight := none}}),
+    maps:fold(fun(K, #{in_flight := none, queued_count := 0}, Acc) -> maps:remove(K, Acc);
+                 (K, #{in_flight := none} = E, Acc) -> Acc#{K => send_queued(K, E, rocksdb_jnode_config:env(call_timeout))};
+                 (_K, _E, Acc) -> Acc
+              end, State1, State1).
+
+%% Queues the writes waiting in the mailbox, without sending any.
+-spec drain(state()) -> state().
+drain(State) ->
+    receive
+        {'$gen_call', From, {write, Key, Op, _Timeout}} -> drain(enqueue(Key, From, Op, State))
+    after 0 ->
+        State
+    end.
+
+-spec enqueue(key(), gen_server:from(), op(), state()) -> state().
+enqueue(Key, From, Op, State) ->
+    Entry = maps:get(Key, State, #{in_flight => none, queued => [], queued_count => 0}),
+    #{queued := Queued, queued_count := N} = Entry,
+    State#{Key => Entry#{queued := [{From, Op} | Queued], queued_count := N + 1}}.
 
 %% Sends the queued writes of `Key' as one batch, unless one is in flight already.
 -spec send_queued(key(), queue_entry(), timeout()) -> queue_entry().
