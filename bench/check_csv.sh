@@ -22,7 +22,7 @@ for op in get put; do
   done
 done
 for g in one_caller_get_median one_caller_get_p99 one_caller_put_median one_caller_put_p99 \
-         callers_16_get callers_16_put callers_64_vs_16_get write_batch_vs_java fold_vs_java_scan \
+         callers_16_get callers_16_put callers_64_vs_16_get group_commit_16_puts write_batch_vs_java fold_vs_java_scan \
          backup_restore_vs_rocksdbjni unchanged_incremental_ms verify_checksum_vs_read \
          full_backup_vs_cp_sync full_backup_nosync_vs_cp_sync get_p99_during_backups node_start_ms; do
   expected+=" goal,$g"

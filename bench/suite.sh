@@ -8,6 +8,7 @@
 #   secs=2          seconds per throughput case (part 2: get and put, 1/16/64 callers, 3 paths)
 #   batch_reps=20   write/3 batches of 1,000 puts per round (part 3)
 #   db_mb=1024      size of the DB backed up in part 4 (1 KiB random values, flushed)
+#   par_ops=4       max_background_operations of the part-4 engines set against cp -r + sync
 #   par_dbs=100     DBs backed up in parallel in part 6, each of par_db_mb=10 MiB
 #   open_few=100    open DBs for the resident memory figures of part 5, and open_many=1000
 #   parts=1,2,3,4,5,6
@@ -20,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 cmdline="bash bench/suite.sh $*"
-declare -A cfg=([rounds]=3 [calls]=2000 [secs]=2 [batch_reps]=20 [db_mb]=1024 [par_dbs]=100
+declare -A cfg=([rounds]=3 [calls]=2000 [secs]=2 [batch_reps]=20 [db_mb]=1024 [par_ops]=4 [par_dbs]=100
                 [par_db_mb]=10 [open_few]=100 [open_many]=1000 [parts]=1,2,3,4,5,6)
 for a in "$@"; do
   case $a in

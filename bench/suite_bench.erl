@@ -17,8 +17,6 @@
 -define(VALUE_BYTES, 100).
 -define(KEYS, 1000).
 -define(FLOOR, suite_floor).
-%% max_background_operations of the engine whose full backup is set against cp -r + sync.
--define(PARALLEL, 4).
 
 %%%===================================================================
 %%% Entry
@@ -342,7 +340,7 @@ backup_round(Cfg, Db, R, Start, More, Dropped) ->
     FullJ = one(direct(Cfg, ["backup", Db, JavaDir])),
     %% The same full backup with parallel copies (engine option), into a directory of its own.
     ParDir = D("backup_parallel"),
-    {ok, EP} = rocksdb:open_backup_engine(ParDir, [{max_background_operations, ?PARALLEL}]),
+    {ok, EP} = rocksdb:open_backup_engine(ParDir, [{max_background_operations, int(par_ops, Cfg)}]),
     FullP = begin
                 {ok, HP} = rocksdb:open(Db, []),
                 MsP = ms(fun() -> ok = rocksdb:create_new_backup(EP, HP) end),
@@ -354,7 +352,7 @@ backup_round(Cfg, Db, R, Start, More, Dropped) ->
     %% And without an fsync per file ({sync, false}), then one `sync' as cp -r is given: the same
     %% durability at the end, as a caller that syncs once after its backups would have it.
     NoSyncDir = D("backup_nosync"),
-    {ok, EN} = rocksdb:open_backup_engine(NoSyncDir, [{max_background_operations, ?PARALLEL},
+    {ok, EN} = rocksdb:open_backup_engine(NoSyncDir, [{max_background_operations, int(par_ops, Cfg)},
                                                       {sync, false}]),
     FullN = begin
                 {ok, HN} = rocksdb:open(Db, []),
@@ -580,13 +578,14 @@ goals(Rows) ->
          {callers_16_get, Ratio(Tp(client, 16), Tp(floor, 16)), ">= 1.0x floor", fun(X) -> Ge(X, 1.0) end},
          {callers_16_put, Ratio(F(2, put_throughput, client, 16), F(2, put_throughput, floor, 16)), ">= 1.0x floor", fun(X) -> Ge(X, 1.0) end},
          {callers_64_vs_16_get, Ratio(Tp(client, 64), Tp(client, 16)), ">= 0.9x the 16-caller figure", fun(X) -> Ge(X, 0.9) end},
+         {group_commit_16_puts, F(2, put_throughput, client, 16), ">= 100000 puts/s, 16 callers (moonshot)", fun(X) -> Ge(X, 100000) end},
          {write_batch_vs_java, Ratio(F(3, write_batch_1000, java, any), F(3, write_batch_1000, client, any)), ">= 0.8x Java (throughput)", fun(X) -> Ge(X, 0.8) end},
          {fold_vs_java_scan, Ratio(F(3, fold, java, any), F(3, fold, client, any)), ">= 0.5x Java scan (throughput)", fun(X) -> Ge(X, 0.5) end},
          {backup_restore_vs_rocksdbjni, Backup, "<= 1.05x (worst of full, incremental, restore)", fun(X) -> Le(X, 1.05) end},
          {unchanged_incremental_ms, F(4, backup_unchanged, node, any), "< 100 ms", fun(X) -> is_number(X) andalso X < 100 end},
          {verify_checksum_vs_read, Ratio(F(4, verify_checksum, node, any), F(4, verify_checksum, cat, any)), "<= 1.2x one read of the files", fun(X) -> Le(X, 1.2) end},
-         {full_backup_vs_cp_sync, Ratio(F(4, backup_full, node_parallel, any), F(4, backup_full, cp, any)), "<= 1.5x cp -r + sync (4 parallel copies)", fun(X) -> Le(X, 1.5) end},
-         {full_backup_nosync_vs_cp_sync, Ratio(F(4, backup_full, node_parallel_nosync, any), F(4, backup_full, cp, any)), "<= 1.5x cp -r + sync (4 copies, {sync,false}, one sync)", fun(X) -> Le(X, 1.5) end},
+         {full_backup_vs_cp_sync, Ratio(F(4, backup_full, node_parallel, any), F(4, backup_full, cp, any)), "<= 1.5x cp -r + sync (par_ops parallel copies)", fun(X) -> Le(X, 1.5) end},
+         {full_backup_nosync_vs_cp_sync, Ratio(F(4, backup_full, node_parallel_nosync, any), F(4, backup_full, cp, any)), "<= 1.5x cp -r + sync (par_ops copies, {sync,false}, one sync)", fun(X) -> Le(X, 1.5) end},
          {get_p99_during_backups, Ratio(F(6, get_p99, during_backups, any), F(6, get_p99, idle, any)), "<= 3x idle", fun(X) -> Le(X, 3.0) end},
          {node_start_ms, F(5, start_to_first_call, bare_node, any), "<= 1000 ms", fun(X) -> Le(X, 1000) end}],
     [case X of
@@ -646,4 +645,4 @@ machine(Cfg) ->
      {"load_before", maps:get(load, Cfg, "")},
      {"load_after", string:trim(os:cmd("cut -d' ' -f1-3 /proc/loadavg"))},
      {"settings", lists:flatten(lists:join(" ", [atom_to_list(K) ++ "=" ++ V || {K, V} <- lists:sort(maps:to_list(Cfg)),
-                                                                             lists:member(K, [rounds, calls, secs, batch_reps, db_mb, par_dbs, par_db_mb, open_few, open_many, parts])]))}].
+                                                                             lists:member(K, [rounds, calls, secs, batch_reps, db_mb, par_dbs, par_db_mb, par_ops, open_few, open_many, parts])]))}].
