@@ -267,7 +267,9 @@ close(Db) ->
 %% @doc Stores `Value' under `Key'. Write options: `{sync, boolean()}',
 %% `{disable_wal, boolean()}'. A key and value of more than `max_value_size' bytes together
 %% (an application setting, 64 MiB by default) give `{error, {too_large, Size, Max}}' without
-%% being sent: the Java node must hold a put in its heap.
+%% being sent: the Java node must hold a put in its heap. Concurrent puts and deletes of one DB
+%% with the same options may travel as one write (group commit: README, "Running the node");
+%% each returns `ok' only once its own write is in the WAL, and any error as a lone call would.
 -spec put(Db, Key, Value, WriteOptions) -> ok | {error, Reason} when
       Db :: db_handle(),
       Key :: key(),
