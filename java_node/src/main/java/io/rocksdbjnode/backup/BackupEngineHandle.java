@@ -23,7 +23,6 @@ import java.util.logging.Logger;
 import org.rocksdb.BackupEngine;
 import org.rocksdb.BackupEngineOptions;
 import org.rocksdb.BackupInfo;
-import org.rocksdb.Env;
 import org.rocksdb.RestoreOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -91,7 +90,7 @@ public final class BackupEngineHandle extends Handle {
         Path dir = claim.dir();
         BackupEngine engine;
         try {
-            engine = BackupEngine.open(Env.getDefault(), options);
+            engine = EngineOpener.open(options);
         } catch (RocksDBException e) {
             options.close();
             throw e;
@@ -214,7 +213,7 @@ public final class BackupEngineHandle extends Handle {
      */
     private void discardStoppedBackup(int before) throws RocksDBException, IOException {
         BackupEngine old = engine;
-        engine = BackupEngine.open(Env.getDefault(), options);
+        engine = EngineOpener.open(options);
         old.close();
         for (BackupInfo info : engine.getBackupInfo()) {
             if (info.backupId() > before) {
