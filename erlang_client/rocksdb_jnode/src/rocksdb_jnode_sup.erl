@@ -1,7 +1,8 @@
 %% @private
 %% @doc The top supervisor: the Java node the application owns (`rocksdb_jnode_jvm', when the
 %% environment names no external `node'), the batches kept in the client (`rocksdb_jnode_batch'),
-%% then the owner watcher `rocksdb_jnode_owners'. The watcher stops first, the JVM last.
+%% group commit (`rocksdb_jnode_group'), then the owner watcher `rocksdb_jnode_owners'. The
+%% watcher stops first, the JVM last.
 -module(rocksdb_jnode_sup).
 -behaviour(supervisor).
 
@@ -15,35 +16,24 @@ start_link(JvmSettings) ->
           {ok, {supervisor:sup_flags(), [supervisor:child_spec()]}}.
 init(JvmSettings) ->
     Flags = #{strategy => one_for_one, intensity => 10, period => 10},
-    Owners = #{id => rocksdb_jnode_owners,
-               start => {rocksdb_jnode_owners, start_link, []},
-               restart => permanent,
-               shutdown => 5000,
-               type => worker,
-               modules => [rocksdb_jnode_owners]},
     Jvm = case JvmSettings of
               none ->
                   [];
               _ ->
                   %% Its terminate/2 gives a graceful stop 5 s, then waits up to 5 s after
                   %% kill -9.
-                  [#{id => rocksdb_jnode_jvm,
-                     start => {rocksdb_jnode_jvm, start_link, [JvmSettings]},
-                     restart => permanent,
-                     shutdown => 12000,
-                     type => worker,
-                     modules => [rocksdb_jnode_jvm]}]
+                  [worker(rocksdb_jnode_jvm, [JvmSettings], 12000)]
           end,
-    Batches = #{id => rocksdb_jnode_batch,
-                start => {rocksdb_jnode_batch, start_link, []},
-                restart => permanent,
-                shutdown => 5000,
-                type => worker,
-                modules => [rocksdb_jnode_batch]},
-    Group = #{id => rocksdb_jnode_group,
-              start => {rocksdb_jnode_group, start_link, []},
-              restart => permanent,
-              shutdown => 5000,
-              type => worker,
-              modules => [rocksdb_jnode_group]},
-    {ok, {Flags, Jvm ++ [Batches, Owners, Group]}}.
+    {ok, {Flags, Jvm ++ [worker(rocksdb_jnode_batch, [], 5000),
+                         worker(rocksdb_jnode_group, [], 5000),
+                         worker(rocksdb_jnode_owners, [], 5000)]}}.
+
+%% A permanent worker started by `Module:start_link(Args...)'.
+-spec worker(module(), list(), timeout()) -> supervisor:child_spec().
+worker(Module, Args, Shutdown) ->
+    #{id => Module,
+      start => {Module, start_link, Args},
+      restart => permanent,
+      shutdown => Shutdown,
+      type => worker,
+      modules => [Module]}.
