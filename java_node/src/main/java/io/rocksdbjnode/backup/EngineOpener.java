@@ -3,10 +3,7 @@ package io.rocksdbjnode.backup;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.rocksdb.BackupEngine;
@@ -15,22 +12,21 @@ import org.rocksdb.Env;
 import org.rocksdb.RocksDBException;
 
 /**
- * Opens backup engines on threads that run at nice {@value #NICE}. RocksDB starts an engine's
- * copy threads ({@code max_background_operations} of them) in the thread that opens it, and on
- * Linux a new thread inherits its creator's nice value; so a backup's and a restore's copying and
- * checksumming run at nice 10 and give way to the threads that serve gets when cores are short
- * (part 6 of the benchmark suite: gets timed while 100 backups run on 2 cores).
+ * Opens backup engines on threads that run at nice {@value #NICE}, one per open. RocksDB starts
+ * an engine's copy threads ({@code max_background_operations} of them) in the thread that opens
+ * it, and on Linux a new thread inherits its creator's nice value; so a backup's and a restore's
+ * copying and checksumming run at nice 10 and give way to the threads that serve gets when cores
+ * are short (part 6 of the benchmark suite: gets timed while 100 backups run on 2 cores).
  *
  * <p>Lowering a thread's priority needs no privilege and raising it back does, so these threads
- * do nothing but open engines; DBs are opened elsewhere, and their flush and compaction threads
- * keep the normal priority. Where {@code setpriority} cannot be called (no JNA, not Linux) the
- * engines are opened on the same threads at normal priority, and the node logs it once.
+ * do nothing but open an engine and end; DBs are opened elsewhere, and their flush and compaction
+ * threads keep the normal priority. Where {@code setpriority} cannot be called (no JNA, not
+ * Linux) the engines are opened on the same threads at normal priority, and the node logs it.
  */
 final class EngineOpener {
     private static final Logger LOG = Logger.getLogger(EngineOpener.class.getName());
     static final int NICE = 10;
     private static final int PRIO_PROCESS = 0;
-    private static final int THREADS = 4;
 
     /** The C library's setpriority: on Linux, {@code who} 0 is the calling thread. */
     interface LibC extends Library {
@@ -38,11 +34,11 @@ final class EngineOpener {
     }
 
     private static final LibC LIBC = libc();
-    private static final ThreadPoolExecutor POOL = pool();
+    private static final AtomicInteger OPENS = new AtomicInteger();
 
     private EngineOpener() {}
 
-    /** {@code BackupEngine.open} with {@code options}, on a low-priority thread. */
+    /** {@code BackupEngine.open} with {@code options}, on a low-priority thread of its own. */
     static BackupEngine open(BackupEngineOptions options) throws RocksDBException {
         return onLowPriorityThread(() -> BackupEngine.open(Env.getDefault(), options));
     }
@@ -54,16 +50,24 @@ final class EngineOpener {
     }
 
     /**
-     * Runs {@code work} on one of the low-priority threads and waits for it, uninterruptibly (an
-     * engine opened for a caller that stopped waiting would be lost).
+     * Runs {@code work} on a new thread at nice {@value #NICE}, which ends with it, and waits for
+     * it uninterruptibly (an engine opened for a caller that stopped waiting would be lost). A
+     * thread per open rather than a pool: the node's thread budget counts the threads that exist,
+     * and an idle pool's would hold room that engines' copy threads need (limits_SUITE).
      */
     static <T> T onLowPriorityThread(Work<T> work) throws RocksDBException {
-        Future<T> f = POOL.submit(work::run);
+        FutureTask<T> task = new FutureTask<>(work::run);
+        Thread t = new Thread(() -> {
+            lowerThisThread();
+            task.run();
+        }, "rocksdb-engine-opener-" + OPENS.incrementAndGet());
+        t.setDaemon(true);
+        t.start();
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return f.get();
+                    return task.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {
@@ -108,20 +112,5 @@ final class EngineOpener {
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             LOG.warning(() -> "backup engines run at normal priority: " + e);
         }
-    }
-
-    private static ThreadPoolExecutor pool() {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor p = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(() -> {
-                        lowerThisThread();
-                        r.run();
-                    }, "rocksdb-engine-opener-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        p.allowCoreThreadTimeOut(true);
-        return p;
     }
 }
