@@ -64,7 +64,8 @@ public final class Routes {
     public Routes attempt(String name, int arity, Attempt attempt) {
         Route r = routes.getOrDefault(name, Map.of()).get(arity);
         if (r == null || r.pool() != Pool.QUICK) {
-            throw new IllegalStateException(name + "/" + arity + " must be added, as a quick request, before its attempt");
+            throw new IllegalStateException(
+                    name + "/" + arity + " must be added, as a quick request, before its attempt");
         }
         routes.get(name).put(arity, new Route(r.pool(), r.handler(), attempt));
         return this;
