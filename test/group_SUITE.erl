@@ -10,7 +10,8 @@
 -export([concurrent_puts_are_grouped/1, lone_caller_is_sent_directly/1,
          grouped_writes_in_families_and_deletes/1, synced_puts_are_grouped_apart/1,
          failed_batch_answers_each_caller_as_direct/1, timed_out_callers_get_no_stray/1,
-         group_process_killed_loses_nothing/1, group_commit_off/1]).
+         group_process_killed_loses_nothing/1, group_commit_off/1,
+         unconnected_node_is_left_to_the_callers/1]).
 
 -include_lib("common_test/include/ct.hrl").
 -include_lib("stdlib/include/assert.hrl").
@@ -25,7 +26,8 @@ all() ->
     [concurrent_puts_are_grouped, lone_caller_is_sent_directly,
      grouped_writes_in_families_and_deletes, synced_puts_are_grouped_apart,
      failed_batch_answers_each_caller_as_direct, timed_out_callers_get_no_stray,
-     group_process_killed_loses_nothing, group_commit_off].
+     group_process_killed_loses_nothing, group_commit_off,
+     unconnected_node_is_left_to_the_callers].
 
 init_per_suite(Config) ->
     Info = jnode_ct:start_node(Config),
@@ -170,6 +172,16 @@ group_commit_off(Config) ->
     ?assertEqual(#{put => ?CALLERS * 20, delete => 0, write_packed => 0}, sent(minus(counts(), Before))),
     application:set_env(rocksdb_jnode, group_commit, nonsense),
     ?assertError({badconfig, {group_commit, nonsense}}, rocksdb:put(Db, <<"k">>, <<"v">>, [])).
+
+%% A write for a node this Erlang node is not connected to is not sent by the group process
+%% (sending would make it connect, and wait, holding up every other batch): its caller is told
+%% to retry, which it does directly, and nothing is kept for it.
+unconnected_node_is_left_to_the_callers(_Config) ->
+    Node = 'not_connected@127.0.0.9',
+    Key = {{rocksdb, Node}, make_ref(), []},
+    ?assertEqual(retry, gen_server:call(rocksdb_jnode_group, {write, Key, {put, <<"k">>, <<"v">>}, 5000})),
+    ?assertNot(lists:member(Node, nodes(connected))),
+    ?assertEqual(#{}, sys:get_state(rocksdb_jnode_group)).
 
 %%%===================================================================
 %%% Helpers

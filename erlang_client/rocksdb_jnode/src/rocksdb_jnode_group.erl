@@ -40,7 +40,8 @@
 -type in_flight() :: #{req := gen_server:request_id(), callers := [gen_server:from()],
                        tag := reference(), timer := reference() | none}.
 -type queue_entry() :: #{in_flight := in_flight() | none,
-                         queued := [{gen_server:from(), op()}], queued_count := non_neg_integer()}.
+                         queued := [{gen_server:from(), op()}], queued_count := non_neg_integer(),
+                         timeout := timeout()}.
 -type state() :: #{key() => queue_entry()}.
 
 -spec start_link() -> {ok, pid()} | ignore | {error, term()}.
@@ -129,8 +130,8 @@ init([]) ->
 -spec handle_call(term(), gen_server:from(), state()) ->
           {noreply, state()} | {reply, {error, unknown_request}, state()}.
 handle_call({write, Key, Op, Timeout}, From, State) ->
-    State1 = enqueue(Key, From, Op, State),
-    {noreply, State1#{Key => send_queued(Key, maps:get(Key, State1), Timeout)}};
+    State1 = enqueue(Key, From, Op, Timeout, State),
+    {noreply, keep(Key, send_queued(Key, maps:get(Key, State1)), State1)};
 handle_call(_Other, _From, State) ->
     {reply, {error, unknown_request}, State}.
 
@@ -176,31 +177,52 @@ answered(Msg, [{Key, #{in_flight := #{req := ReqId, callers := Callers, timer :=
 next(Key, Entry, State) ->
     erlang:yield(),
     State1 = drain(State#{Key => Entry#{in_flight := none}}),
-    maps:fold(fun(K, #{in_flight := none, queued_count := 0}, Acc) -> maps:remove(K, Acc);
-                 (K, #{in_flight := none} = E, Acc) -> Acc#{K => send_queued(K, E, rocksdb_jnode_config:env(call_timeout))};
+    maps:fold(fun(K, #{in_flight := none} = E, Acc) -> keep(K, send_queued(K, E), Acc);
                  (_K, _E, Acc) -> Acc
               end, State1, State1).
+
+%% `Entry' as `Key''s, or no entry when it has nothing in flight and nothing queued.
+-spec keep(key(), queue_entry(), state()) -> state().
+keep(Key, #{in_flight := none, queued_count := 0}, State) -> maps:remove(Key, State);
+keep(Key, Entry, State) -> State#{Key => Entry}.
 
 %% Queues the writes waiting in the mailbox, without sending any.
 -spec drain(state()) -> state().
 drain(State) ->
     receive
-        {'$gen_call', From, {write, Key, Op, _Timeout}} -> drain(enqueue(Key, From, Op, State))
+        {'$gen_call', From, {write, Key, Op, Timeout}} -> drain(enqueue(Key, From, Op, Timeout, State))
     after 0 ->
         State
     end.
 
--spec enqueue(key(), gen_server:from(), op(), state()) -> state().
-enqueue(Key, From, Op, State) ->
-    Entry = maps:get(Key, State, #{in_flight => none, queued => [], queued_count => 0}),
+%% Queues a write; the batch it goes in waits for its answer as long as its newest caller does.
+-spec enqueue(key(), gen_server:from(), op(), timeout(), state()) -> state().
+enqueue(Key, From, Op, Timeout, State) ->
+    Entry = maps:get(Key, State, #{in_flight => none, queued => [], queued_count => 0,
+                                   timeout => Timeout}),
     #{queued := Queued, queued_count := N} = Entry,
-    State#{Key => Entry#{queued := [{From, Op} | Queued], queued_count := N + 1}}.
+    State#{Key => Entry#{queued := [{From, Op} | Queued], queued_count := N + 1, timeout := Timeout}}.
 
-%% Sends the queued writes of `Key' as one batch, unless one is in flight already.
--spec send_queued(key(), queue_entry(), timeout()) -> queue_entry().
-send_queued(_Key, #{in_flight := #{}} = Entry, _Timeout) ->
+%% Sends the queued writes of `Key' as one batch, unless one is in flight already. When the
+%% node is not connected, sending would make this process connect (and wait for it, which
+%% would hold up every other batch): the callers are told to retry, and each connects, or
+%% fails to, on its own.
+-spec send_queued(key(), queue_entry()) -> queue_entry().
+send_queued(_Key, #{in_flight := #{}} = Entry) ->
     Entry;
-send_queued({Dest, Db, Opts} = Key, #{queued := Queued, queued_count := N} = Entry, Timeout) ->
+send_queued({{_Mailbox, Node}, _Db, _Opts} = Key, #{queued := Queued} = Entry) when Queued =/= [] ->
+    case lists:member(Node, nodes(connected)) of
+        true ->
+            send_batch(Key, Entry);
+        false ->
+            reply_all([From || {From, _Op} <- Queued], retry),
+            Entry#{queued := [], queued_count := 0}
+    end;
+send_queued(_Key, Entry) ->
+    Entry.
+
+-spec send_batch(key(), queue_entry()) -> queue_entry().
+send_batch({Dest, Db, Opts} = Key, #{queued := Queued, queued_count := N, timeout := Timeout} = Entry) ->
     {Batch, Left} = split_oldest(lists:reverse(Queued), N),
     {Callers, Ops} = lists:unzip(Batch),
     {Families, Packed} = rocksdb_jnode_args:pack_writes(Ops),
