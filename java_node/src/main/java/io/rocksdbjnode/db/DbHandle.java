@@ -12,11 +12,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
+import org.rocksdb.WriteOptions;
 import org.rocksdb.RocksDBException;
 
 /**
@@ -34,6 +36,14 @@ public final class DbHandle extends Handle {
     private final boolean defaultMergeable;
     /** Serializes family creations: rocksdbjni records the handles it makes in a plain list. */
     private final Object creatingFamily = new Object();
+    /** Synced writes running now: see {@link #syncedWriteRunning()}. */
+    private final AtomicInteger syncedWrites = new AtomicInteger();
+
+    /** What {@link #syncing} returns: ends the count of one synced write. */
+    public interface Syncing extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     /** {@code options}: the option objects of the open (DB and column family), freed after the DB. */
     DbHandle(OtpErlangRef ref, Ownership ownership, RocksDB db, List<? extends AutoCloseable> options,
@@ -44,6 +54,25 @@ public final class DbHandle extends Handle {
         this.options = options;
         this.readOnly = readOnly;
         this.defaultMergeable = defaultMergeable;
+    }
+
+    /**
+     * Counts a write with {@code w} as running until the returned {@link Syncing} is closed, when
+     * {@code w} syncs. RocksDB lets an unsynced write join a synced one's write group and wait for
+     * its fsync; the reader thread, which serves other requests between writes, keeps its writes
+     * out of that wait by handing them to the pool while a synced write runs ({@link NonBlocking}).
+     */
+    public Syncing syncing(WriteOptions w) {
+        if (!w.sync()) {
+            return () -> { };
+        }
+        syncedWrites.incrementAndGet();
+        return syncedWrites::decrementAndGet;
+    }
+
+    /** Whether a synced write of this DB is running (see {@link #syncing}). */
+    public boolean syncedWriteRunning() {
+        return syncedWrites.get() > 0;
     }
 
     /** Whether the default column family has a merge operator. */

@@ -22,7 +22,9 @@ import org.rocksdb.WriteOptions;
  *     instead;
  * <li>a put, delete or packed write (the client's {@code write/3}) that RocksDB takes without
  *     waiting: {@code no_slowdown}, under which a write that would be delayed or stopped (a write
- *     stall) returns Incomplete and writes nothing; and never a synced one.
+ *     stall) returns Incomplete and writes nothing; never a synced one, and none while a synced
+ *     write of the same DB runs on a pool thread, whose write group it could join and whose fsync
+ *     it would then wait for ({@link DbHandle#syncing}).
  * </ul>
  * Only requests with no options, or write options that only say {@code {sync, false}}, are
  * attempted, so the attempt's options equal the pool's but for the tier or the stall. Anything
@@ -82,6 +84,9 @@ public final class NonBlocking {
         }
         try {
             Target t = target(r, withFamily);
+            if (t.db().syncedWriteRunning()) {
+                return null;
+            }
             byte[] key = Terms.bytes(r.arg(at), "key");
             byte[] value = op == Op.PUT ? Terms.bytes(r.arg(at + 1), "value") : null;
             return t.leased((db, cf) -> {
@@ -104,6 +109,9 @@ public final class NonBlocking {
         }
         try {
             DbHandle h = DbHandle.of(table, r.arg(0));
+            if (h.syncedWriteRunning()) {
+                return null;
+            }
             byte[] packed = Terms.bytes(r.arg(2), "operations");
             try (WriteBatchSpec batch = WriteBatchSpec.ofPacked(table, h, r.arg(1), packed)) {
                 return new Target(h, null).leased((db, cf) -> {

@@ -26,6 +26,7 @@ import org.rocksdb.WriteOptions;
 public final class TransactionHandle extends Handle {
     private final Transaction txn;
     private final WriteOptions writeOptions;
+    private final DbHandle db;
     /** Commits and rollbacks so far; guarded by this handle's monitor. */
     private long generation;
 
@@ -34,6 +35,15 @@ public final class TransactionHandle extends Handle {
         super(ref, Kind.TRANSACTION, ownership, db);
         this.txn = txn;
         this.writeOptions = writeOptions;
+        this.db = db;
+    }
+
+    /**
+     * Counts a commit as its DB's synced write while it runs, when the transaction syncs
+     * ({@link DbHandle#syncing}).
+     */
+    DbHandle.Syncing syncingCommit() {
+        return db.syncing(writeOptions);
     }
 
     /** The open transaction {@code term} names: {@code badarg} otherwise. */

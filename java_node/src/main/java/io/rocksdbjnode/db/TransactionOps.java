@@ -161,10 +161,13 @@ public final class TransactionOps {
 
     /** {@code {transaction_commit, Txn}} -> {@code ok}; a conflict is RocksDB's Busy status, {@code {error, {error, Text}}}. */
     OtpErlangObject commit(Request r) throws RequestException {
-        return end(r, txn -> {
-            txn.commit();
-            return Terms.OK;
-        });
+        TransactionHandle h = TransactionHandle.of(table, r.arg(0));
+        try (DbHandle.Syncing s = h.syncingCommit()) {
+            return end(h, txn -> {
+                txn.commit();
+                return Terms.OK;
+            });
+        }
     }
 
     /** {@code {transaction_rollback, Txn}} -> {@code ok}. */
@@ -176,7 +179,10 @@ public final class TransactionOps {
     }
 
     private OtpErlangObject end(Request r, TransactionHandle.Use<OtpErlangObject> how) throws RequestException {
-        TransactionHandle h = TransactionHandle.of(table, r.arg(0));
+        return end(TransactionHandle.of(table, r.arg(0)), how);
+    }
+
+    private OtpErlangObject end(TransactionHandle h, TransactionHandle.Use<OtpErlangObject> how) throws RequestException {
         TransactionHandle.Ended<OtpErlangObject> ended = h.end(how);
         for (Handle it : ended.stale()) {
             table.close(it);

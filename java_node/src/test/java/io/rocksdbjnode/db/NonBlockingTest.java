@@ -167,6 +167,30 @@ class NonBlockingTest {
         assertEquals(Terms.OK, dbOps.put(request("put", db, bin("late"), bin("v"), NONE)));
     }
 
+    /**
+     * While a synced write of the DB runs (on a pool thread), the reader's writes are handed on:
+     * RocksDB would let them join its write group and wait for its fsync. Gets are not affected.
+     */
+    @Test
+    void writesWaitForNoSyncedWrite() throws Exception {
+        OtpErlangObject db = open("db");
+        DbHandle h = DbHandle.of(table, db);
+        try (WriteOptions unsynced = new WriteOptions(); DbHandle.Syncing s = h.syncing(unsynced)) {
+            assertTrue(!h.syncedWriteRunning());
+            assertEquals(Terms.OK, attemptPut(db, "a", "1", NONE));
+        }
+        try (WriteOptions synced = new WriteOptions().setSync(true)) {
+            try (DbHandle.Syncing s = h.syncing(synced)) {
+                assertTrue(h.syncedWriteRunning());
+                assertNull(attemptPut(db, "b", "2", NONE));
+                assertNull(attempts.write(request("delete", db, bin("a"), NONE), false, NonBlocking.Op.DELETE));
+                assertEquals(Terms.ok(bin("1")), attemptGet(db, "a"));
+            }
+            assertTrue(!h.syncedWriteRunning());
+            assertEquals(Terms.OK, attemptPut(db, "b", "2", NONE));
+        }
+    }
+
     @Test
     void badRequestsAreLeftToThePool() throws Exception {
         OtpErlangObject db = open("db");
