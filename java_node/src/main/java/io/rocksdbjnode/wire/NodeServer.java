@@ -23,9 +23,10 @@ import java.util.logging.Logger;
 
 /**
  * The node: one registered mailbox speaking the {@code gen_server} call protocol. A call from
- * another node is handed by its connection's reader thread to the quick pool, which decodes it
- * and serves it there when it is quick, or passes it to the long pool (see {@link Routes.Pool}),
- * so a backup never holds up a {@code get}. (The mailbox thread serves what reaches the mailbox
+ * another node is decoded by its connection's reader thread, which answers it itself when its
+ * route's {@link Routes.Attempt} can without waiting (a get from memory, an unsynced write
+ * RocksDB takes without a stall), and otherwise passes it to the quick or the long pool (see
+ * {@link Routes.Pool}), so a backup never holds up a {@code get}. (The mailbox thread serves what reaches the mailbox
  * itself: sends from this JVM.) Anything that is not a call is logged and dropped, and no
  * request can end the node: every failure becomes an {@code {error, ...}} reply. Replies leave
  * through the {@link Outbox}, which never dials, and connections come in through a
