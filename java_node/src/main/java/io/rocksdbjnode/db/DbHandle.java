@@ -40,7 +40,7 @@ public final class DbHandle extends Handle {
     private final AtomicInteger syncedWrites = new AtomicInteger();
 
     /** What {@link #syncing} returns: ends the count of one synced write. */
-    public interface Syncing extends AutoCloseable {
+    interface Syncing extends AutoCloseable {
         @Override
         void close();
     }
@@ -61,8 +61,10 @@ public final class DbHandle extends Handle {
      * {@code w} syncs. RocksDB lets an unsynced write join a synced one's write group and wait for
      * its fsync; the reader thread, which serves other requests between writes, keeps its writes
      * out of that wait by handing them to the pool while a synced write runs ({@link NonBlocking}).
+     * The pool's writes count through {@link Target#leasedWrite}, a transaction's commit through
+     * {@link TransactionHandle}.
      */
-    public Syncing syncing(WriteOptions w) {
+    Syncing syncing(WriteOptions w) {
         if (!w.sync()) {
             return () -> { };
         }

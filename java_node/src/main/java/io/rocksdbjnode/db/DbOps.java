@@ -195,10 +195,9 @@ public final class DbOps {
         DbHandle h = DbHandle.of(table, r.arg(0));
         byte[] key = Terms.bytes(r.arg(1), "key");
         byte[] value = Terms.bytes(r.arg(2), "value");
-        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(3), "write_options"));
-                DbHandle.Syncing s = h.syncing(w)) {
-            return h.leased(d -> {
-                d.db().put(w, key, value);
+        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(3), "write_options"))) {
+            return new Target(h, null).leasedWrite(w, (db, cf) -> {
+                db.put(w, key, value);
                 return Terms.OK;
             });
         }
@@ -218,10 +217,9 @@ public final class DbOps {
     OtpErlangObject delete(Request r) throws RequestException {
         DbHandle h = DbHandle.of(table, r.arg(0));
         byte[] key = Terms.bytes(r.arg(1), "key");
-        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(2), "write_options"));
-                DbHandle.Syncing s = h.syncing(w)) {
-            return h.leased(d -> {
-                d.db().delete(w, key);
+        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(2), "write_options"))) {
+            return new Target(h, null).leasedWrite(w, (db, cf) -> {
+                db.delete(w, key);
                 return Terms.OK;
             });
         }

@@ -8,6 +8,7 @@ import io.rocksdbjnode.wire.RequestException;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteOptions;
 
 /**
  * What a data call acts on: a DB and one of its column families ({@code cf} null: the default
@@ -52,6 +53,17 @@ public record Target(DbHandle db, CfHandle cf) {
             return body.run(db.db(), columnFamily());
         } catch (RocksDBException e) {
             throw RequestException.status(Statuses.text(e));
+        }
+    }
+
+    /**
+     * {@link #leased} for a write with {@code w}: while it runs, it counts as its DB's synced
+     * write when {@code w} syncs ({@link DbHandle#syncing}), which keeps the reader thread's
+     * writes out of its write group.
+     */
+    public <T> T leasedWrite(WriteOptions w, Body<T> body) throws RequestException {
+        try (DbHandle.Syncing s = db.syncing(w)) {
+            return leased(body);
         }
     }
 }

@@ -59,9 +59,8 @@ public final class WriteOps {
         int at = withFamily ? 2 : 1;
         byte[] first = Terms.bytes(r.arg(at), binaries == 1 ? "key" : firstName(r.name()));
         byte[] second = binaries == 2 ? Terms.bytes(r.arg(at + 1), secondName(r.name())) : null;
-        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(at + binaries), "write_options"));
-                DbHandle.Syncing s = t.db().syncing(w)) {
-            return t.leased((db, cf) -> {
+        try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(at + binaries), "write_options"))) {
+            return t.leasedWrite(w, (db, cf) -> {
                 op.run(db, cf, w, first, second);
                 return Terms.OK;
             });
@@ -84,9 +83,8 @@ public final class WriteOps {
     OtpErlangObject writeOps(Request r) throws RequestException {
         DbHandle h = DbHandle.of(table, r.arg(0));
         try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(2), "write_options"));
-                WriteBatchSpec batch = WriteBatchSpec.of(table, h, r.arg(1));
-                DbHandle.Syncing s = h.syncing(w)) {
-            return new Target(h, null).leased((db, cf) -> {
+                WriteBatchSpec batch = WriteBatchSpec.of(table, h, r.arg(1))) {
+            return new Target(h, null).leasedWrite(w, (db, cf) -> {
                 db.write(w, batch.batch());
                 return Terms.OK;
             });
@@ -103,9 +101,8 @@ public final class WriteOps {
         DbHandle h = DbHandle.of(table, r.arg(0));
         byte[] packed = Terms.bytes(r.arg(2), "operations");
         try (WriteOptions w = OptionsMapping.writeOptions(Option.parse(r.arg(3), "write_options"));
-                WriteBatchSpec batch = WriteBatchSpec.ofPacked(table, h, r.arg(1), packed);
-                DbHandle.Syncing s = h.syncing(w)) {
-            return new Target(h, null).leased((db, cf) -> {
+                WriteBatchSpec batch = WriteBatchSpec.ofPacked(table, h, r.arg(1), packed)) {
+            return new Target(h, null).leasedWrite(w, (db, cf) -> {
                 db.write(w, batch.batch());
                 return Terms.OK;
             });
