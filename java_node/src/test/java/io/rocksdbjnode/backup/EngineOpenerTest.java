@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,11 +29,14 @@ class EngineOpenerTest {
         RocksDB.loadLibrary();
         int mine = niceOfThisThread();
         assertEquals(EngineOpener.NICE, (int) EngineOpener.onLowPriorityThread(EngineOpenerTest::niceOfThisThread));
-        long before = threadsAtNice(EngineOpener.NICE);
+        // By thread id: an opener thread ends once its open is done, and may still be there or
+        // not when the threads are listed, so counts alone would race.
+        Set<String> before = threadsAtNice(EngineOpener.NICE);
         try (BackupEngineOptions o = new BackupEngineOptions(tmp.toString()).setMaxBackgroundOperations(5);
                 BackupEngine e = EngineOpener.open(o)) {
-            long during = threadsAtNice(EngineOpener.NICE);
-            assertTrue(during - before >= 5, "threads at nice 10: " + before + " before the open, " + during + " after");
+            Set<String> added = new HashSet<>(threadsAtNice(EngineOpener.NICE));
+            added.removeAll(before);
+            assertTrue(added.size() >= 5, "threads at nice 10 new since the open: " + added + " (before: " + before + ")");
         }
         // This thread, which waited for the open, kept its own priority.
         assertEquals(mine, niceOfThisThread());
@@ -44,7 +50,8 @@ class EngineOpenerTest {
         }
     }
 
-    private static long threadsAtNice(int nice) throws IOException {
+    /** The ids of this process's threads running at {@code nice}. */
+    private static Set<String> threadsAtNice(int nice) throws IOException {
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             return tasks.filter(t -> {
                 try {
@@ -52,7 +59,7 @@ class EngineOpenerTest {
                 } catch (IOException gone) {
                     return false;
                 }
-            }).count();
+            }).map(t -> t.getFileName().toString()).collect(Collectors.toSet());
         }
     }
 
